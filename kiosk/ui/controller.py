@@ -1,0 +1,295 @@
+"""The session controller: the one bridge between screens and the core and adapters.
+
+It holds the current immutable SessionState, applies the pure functions of
+kiosk.core.session to it, calls the queue, the address lookup, the QR codec and the
+printer, and emits one ``frame_changed`` for the window to render. Printing runs in a
+worker thread so a slow or dead printer never freezes the screen; the ticket is on
+screen before the printer is even asked. It logs steps and error codes only, never an
+answer, and drops every personal datum when the session ends (idle, start over, finish).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+from datetime import date
+from typing import Any, Callable, Sequence
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+
+from kiosk.config import Config
+from kiosk.core import session as flow
+from kiosk.core.bundle import Bundle
+from kiosk.core.forms.engine import Problem, to_records
+from kiosk.core.forms.model import FieldKind, FormCatalog
+from kiosk.core.i18n import N_, Translator
+from kiosk.core.payload import encode_bundle
+from kiosk.core.ports import (
+    AddressCandidate,
+    AddressLookup,
+    Clock,
+    CounterWait,
+    Printer,
+    PrinterError,
+    QueueService,
+    QueueUnavailableError,
+)
+from kiosk.core.receipt import build_receipt
+from kiosk.core.session import SessionState, Step
+from kiosk.core.ticket import TicketSlip
+from kiosk.ui.frame import Frame
+from kiosk.ui.ticket_render import render_ticket_image, to_mono
+
+log = logging.getLogger(__name__)
+
+PRINTED = N_("Please take your ticket from the printer.")
+PRINTING = N_("Printing your ticket…")
+PRINTER_FAILED = N_(
+    "The printer is not working. Please show this screen to a staff member; your ticket is valid."
+)
+QUEUE_PAUSED = N_("Ticketing is paused. Please ask staff.")
+POSTAL_UNKNOWN = N_("We could not find this postal code. Please check the 7 digits.")
+
+
+class _PrintSignals(QObject):
+    done = Signal(int, str)  # session serial, "" on success or the error code
+
+
+class _PrintJob(QRunnable):
+    def __init__(self, printer: Printer, image, serial: int, signals: _PrintSignals) -> None:
+        super().__init__()
+        self._printer, self._image, self._serial, self._signals = printer, image, serial, signals
+
+    def run(self) -> None:
+        try:
+            self._printer.print_image(self._image)
+        except PrinterError as exc:
+            self._signals.done.emit(self._serial, exc.code.value)
+            return
+        except Exception:  # a printer driver bug must not take the kiosk down
+            log.exception("printer raised an unexpected error")
+            self._signals.done.emit(self._serial, "PRINT_002")
+            return
+        self._signals.done.emit(self._serial, "")
+
+
+class SessionController(QObject):
+    frame_changed = Signal(object)  # Frame
+    idle_warning = Signal(int)  # seconds left
+    idle_cleared = Signal()
+    staff_called = Signal()
+    print_finished = Signal(str)  # "" or the error code
+
+    def __init__(
+        self,
+        config: Config,
+        catalog: FormCatalog,
+        translators: Callable[[str], Translator],
+        queue: QueueService,
+        printer: Printer,
+        addresses: AddressLookup,
+        public_key: tuple[int, Any],
+        clock: Clock,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.catalog = catalog
+        self._translators = translators
+        self._queue = queue
+        self._printer = printer
+        self._addresses = addresses
+        self._key_id, self._public_key = public_key
+        self._clock = clock
+        self._counter_order = tuple(c.id for c in config.counters)
+        self.state: SessionState = flow.new_session()
+        self._candidates: dict[str, tuple[AddressCandidate, ...]] = {}
+        self._ticket_image = None
+        self._waits: Sequence[CounterWait] = ()
+        self._queue_paused = False
+        self._serial = 0  # which session a finished print job belonged to
+        self._print_signals = _PrintSignals()
+        self._print_signals.done.connect(self._on_printed)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._idle = QTimer(self)
+        self._idle.setInterval(1000)
+        self._idle.timeout.connect(self._tick)
+        self._last_activity = time.monotonic()
+
+    # -- rendering ------------------------------------------------------------------
+    def tr(self) -> Translator:
+        return self._translators(self.state.language)
+
+    def frame(self) -> Frame:
+        question, visit = flow.current_question(self.state, self.catalog, self._counter_order)
+        total = len(visit.questions) or 1
+        if self.state.step is Step.REVIEW:
+            progress = 1.0
+        elif question is not None:
+            progress = [q.path for q in visit.questions].index(question.path) / total
+        else:
+            progress = 0.0
+        return Frame(
+            state=self.state, tr=self.tr(), config=self.config, catalog=self.catalog,
+            visit=visit, question=question, progress=progress, waits=self._waits,
+            ticket_image=self._ticket_image, candidates=dict(self._candidates),
+            queue_paused=self._queue_paused,
+        )
+
+    def _set(self, state: SessionState) -> None:
+        if state.step is not self.state.step:
+            log.info("step %s", state.step.value)
+        self.state = state
+        if state.step is Step.ATTRACT:
+            self._idle.stop()
+        elif not self._idle.isActive():
+            self._idle.start()
+        self.frame_changed.emit(self.frame())
+
+    def refresh(self) -> None:
+        if self.state.step is Step.ATTRACT:
+            self._refresh_waits()
+        self.frame_changed.emit(self.frame())
+
+    def _refresh_waits(self) -> None:
+        try:
+            self._waits = tuple(self._queue.waiting_summary())
+            self._queue_paused = False
+        except QueueUnavailableError as exc:
+            log.warning("queue unavailable: %s", exc.code.value)
+            self._waits, self._queue_paused = (), True
+
+    # -- intents --------------------------------------------------------------------
+    def touch(self) -> None:
+        """Any input: the citizen is still here."""
+        self._last_activity = time.monotonic()
+        self.idle_cleared.emit()
+
+    def start(self) -> None:
+        self._set(flow.start(self.state))
+
+    def choose_language(self, language: str) -> None:
+        if language in self.config.languages:
+            self._set(flow.choose_language(self.state, language))
+
+    def choose_event(self, event_id: str) -> None:
+        self._set(flow.choose_event(self.state, self.catalog, self._counter_order, event_id))
+
+    def answer(self, value: Any) -> None:
+        question, _ = flow.current_question(self.state, self.catalog, self._counter_order)
+        if question is None:
+            return
+        if question.field.kind is FieldKind.POSTAL_CODE and value:
+            if not self._look_up_postal_code(question, value):
+                self._set(replace(self.state, problems=(Problem(
+                    code=_postal_problem_code(), message=POSTAL_UNKNOWN, params={}),)))
+                return
+        self._set(flow.answer(self.state, self.catalog, self._counter_order, value, self._today()))
+
+    def _look_up_postal_code(self, question, code: str) -> bool:
+        candidates = tuple(self._addresses.lookup(code))
+        if not candidates:
+            return False
+        fills = question.field.fills
+        if fills:
+            prefix, _, _ = question.path.rpartition(".")
+            target = f"{prefix}.{fills}" if prefix else fills
+            self._candidates[target] = candidates
+            current = self.state.answers.get(target)
+            if isinstance(current, dict) and current.get("postal_code") != candidates[0].postal_code:
+                # A new postal code replaces the district it filled before; the citizen re-checks.
+                answers = dict(self.state.answers)
+                answers.pop(target)
+                self.state = replace(self.state, answers=answers)
+        return True
+
+    def back(self) -> None:
+        self._set(flow.back(self.state, self.catalog, self._counter_order))
+
+    def edit(self, path: str) -> None:
+        self._set(flow.edit(self.state, path))
+
+    def start_over(self) -> None:
+        self._end_session()
+
+    def finish(self) -> None:
+        self._end_session()
+
+    def call_staff(self) -> None:
+        # Only the fact that help was asked for, never what the citizen entered.
+        log.info("assistance requested at %s (step %s)", self.config.kiosk_id, self.state.step.value)
+        self.staff_called.emit()
+
+    def continue_session(self) -> None:
+        self.touch()
+
+    def confirm(self) -> None:
+        """Issue the ticket, encrypt the forms into the QR, show the slip, then print."""
+        visit = flow.derive_visit(self.state, self.catalog, self._counter_order)
+        if visit.plan is None or flow.missing_required(self.state, self.catalog, self._counter_order):
+            return
+        plan = visit.plan
+        practice = self.config.practice
+        try:
+            ticket = self._queue.issue_ticket(plan.service_id, plan.route, self.state.language, practice)
+        except QueueUnavailableError as exc:
+            log.warning("ticket not issued: %s", exc.code.value)
+            self._queue_paused = True
+            self._set(flow.with_notice(self.state, QUEUE_PAUSED))
+            return
+        self._queue_paused = False
+        records = to_records(self.catalog, plan, self.state.answers)
+        bundle = Bundle(
+            ticket_number=ticket.number, language=self.state.language, practice=practice,
+            issued_at=int(self._clock.now().timestamp()), site=self.config.kiosk_id, forms=records,
+        )
+        texts = tuple(encode_bundle(bundle, self._public_key, self._key_id))
+        tr = self.tr()
+        slip = TicketSlip(ticket=ticket, qr_texts=texts, language=self.state.language,
+                          site_name=tr.text(self.config.site_name))
+        titles = {form_id: form.title for form_id, form in self.catalog.forms.items()}
+        receipt = build_receipt(slip, tr, self._translators("ja"), self.config.counters, titles)
+        image = render_ticket_image(receipt, width_px=_paper_dots(self.config))
+        self._ticket_image = image
+        log.info("ticket %s issued with %d QR code(s)", ticket.number, len(texts))
+        self._set(flow.ticket_issued(self.state, slip, PRINTING))
+        self._pool.start(_PrintJob(self._printer, to_mono(image), self._serial, self._print_signals))
+
+    def _on_printed(self, serial: int, error: str) -> None:
+        if error:
+            log.warning("ticket not printed: %s", error)
+        if serial == self._serial and self.state.step is Step.TICKET:
+            self._set(flow.with_notice(self.state, PRINTER_FAILED if error else PRINTED))
+        self.print_finished.emit(error)
+
+    # -- session end and idle -------------------------------------------------------
+    def _end_session(self) -> None:
+        self._serial += 1
+        self._candidates.clear()
+        self._ticket_image = None
+        self.idle_cleared.emit()
+        self._refresh_waits()
+        self._set(flow.new_session())
+
+    def _tick(self) -> None:
+        idle = time.monotonic() - self._last_activity
+        left = self.config.idle_timeout_s - int(idle)
+        if left <= 0:
+            log.info("idle timeout: session wiped")
+            self._end_session()
+        elif left <= self.config.idle_warning_s:
+            self.idle_warning.emit(left)
+
+    def _today(self) -> date:
+        return self._clock.now().date()
+
+
+def _paper_dots(config: Config) -> int:
+    return 384 if config.printer.paper_width_mm <= 58 else 576
+
+
+def _postal_problem_code():
+    from kiosk.core.forms.engine import AnswerErrorCode
+
+    return getattr(AnswerErrorCode, "POSTAL_CODE_UNKNOWN", None) or next(iter(AnswerErrorCode))

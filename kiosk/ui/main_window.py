@@ -1,0 +1,187 @@
+"""The kiosk window: the screens in a stack, and the chrome that is always there.
+
+The top bar shows where the citizen is (progress); the bottom bar always offers Back,
+Start over, Call staff and the language switch (PRODUCT.md: no dead ends, a human
+fallback on every screen). An overlay warns before the idle timeout with a countdown
+and a "Continue" button. The window renders Frames and forwards intents; it holds no
+session data of its own.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.core.i18n import NATIVE_NAMES, Translator
+from kiosk.core.session import Step
+from kiosk.ui.frame import Frame
+from kiosk.ui.screens.attract_screen import AttractScreen
+from kiosk.ui.screens.event_screen import EventScreen
+from kiosk.ui.screens.language_screen import LanguageScreen
+from kiosk.ui.screens.question_screen import QuestionScreen
+from kiosk.ui.screens.review_screen import ReviewScreen
+from kiosk.ui.screens.ticket_screen import TicketScreen
+from kiosk.ui.theme import stylesheet, ui_font
+
+
+class Overlay(QFrame):
+    """A message over the whole window with one button (idle warning, staff called)."""
+
+    def __init__(self, parent: QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setStyleSheet("QFrame#%s { background: rgba(20, 30, 45, 200); }" % name)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        self.message = QLabel()
+        self.message.setObjectName(f"{name}-message")
+        self.message.setFont(ui_font(32, bold=True))
+        self.message.setStyleSheet("color: white;")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.button = QPushButton()
+        self.button.setObjectName(f"{name}-button")
+        self.button.setProperty("role", "primary")
+        self.button.setFont(ui_font(28, bold=True))
+        self.button.setMinimumSize(420, 120)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.hide()
+
+    def show_over(self) -> None:
+        self.setGeometry(self.parentWidget().rect())
+        self.raise_()
+        self.show()
+
+
+class MainWindow(QWidget):
+    back_requested = Signal()
+    start_over_requested = Signal()
+    staff_requested = Signal()
+    language_switch_requested = Signal(str)
+    continue_requested = Signal()
+
+    def __init__(self, languages: tuple[str, ...], greetings: list[Translator]) -> None:
+        super().__init__()
+        self.setObjectName("KioskRoot")
+        self.setWindowTitle("Smart Counter Kiosk")
+        self.setStyleSheet(stylesheet())
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        root = QVBoxLayout(self)
+        root.setContentsMargins(24, 16, 24, 16)
+
+        self._progress = QProgressBar()
+        self._progress.setObjectName("progress")
+        self._progress.setRange(0, 1000)
+        self._progress.setTextVisible(False)
+        root.addWidget(self._progress)
+
+        self.stack = QStackedWidget()
+        self.attract = AttractScreen(greetings)
+        self.language = LanguageScreen(languages)
+        self.event = EventScreen()
+        self.question = QuestionScreen()
+        self.review = ReviewScreen()
+        self.ticket = TicketScreen()
+        self._screens = {
+            Step.ATTRACT: self.attract, Step.LANGUAGE: self.language, Step.EVENT: self.event,
+            Step.QUESTION: self.question, Step.REVIEW: self.review, Step.TICKET: self.ticket,
+        }
+        for screen in self._screens.values():
+            self.stack.addWidget(screen)
+        root.addWidget(self.stack, 1)
+
+        bar = QHBoxLayout()
+        self.back_button = QPushButton()
+        self.back_button.setObjectName("back")
+        self.start_over_button = QPushButton()
+        self.start_over_button.setObjectName("start-over")
+        self.staff_button = QPushButton()
+        self.staff_button.setObjectName("call-staff")
+        self.staff_button.setProperty("role", "staff")
+        self.language_button = QPushButton("🌐 Language / 言語")
+        self.language_button.setObjectName("switch-language")
+        menu = QMenu(self.language_button)
+        menu.setFont(ui_font(22))
+        for lang in languages:
+            action = menu.addAction(NATIVE_NAMES[lang])
+            action.setObjectName(f"menu-lang-{lang}")
+            action.triggered.connect(lambda _=False, code=lang: self.language_switch_requested.emit(code))
+        self.language_menu = menu
+        self.language_button.setMenu(menu)
+        for button in (self.back_button, self.start_over_button, self.language_button, self.staff_button):
+            button.setFont(ui_font(20, bold=True))
+            button.setMinimumWidth(200)
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.start_over_button.clicked.connect(self.start_over_requested.emit)
+        self.staff_button.clicked.connect(self.staff_requested.emit)
+        bar.addWidget(self.back_button)
+        bar.addWidget(self.start_over_button)
+        bar.addStretch(1)
+        bar.addWidget(self.language_button)
+        bar.addWidget(self.staff_button)
+        self._bar = QWidget()
+        self._bar.setLayout(bar)
+        root.addWidget(self._bar)
+
+        self.idle_overlay = Overlay(self, "IdleOverlay")
+        self.idle_overlay.button.clicked.connect(self.continue_requested.emit)
+        self.staff_overlay = Overlay(self, "StaffOverlay")
+        self.staff_overlay.button.clicked.connect(self.staff_overlay.hide)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        for overlay in (self.idle_overlay, self.staff_overlay):
+            if overlay.isVisible():
+                overlay.setGeometry(self.rect())
+
+    def show_frame(self, frame: Frame) -> None:
+        tr = frame.tr
+        step = frame.state.step
+        screen = self._screens[step]
+        screen.show_frame(frame)
+        self.stack.setCurrentWidget(screen)
+        self._progress.setVisible(step in (Step.QUESTION, Step.REVIEW))
+        self._progress.setValue(round(frame.progress * 1000))
+        self._bar.setVisible(step is not Step.ATTRACT)
+        self.back_button.setText("← " + tr.gettext("Back"))
+        self.back_button.setVisible(step in (Step.LANGUAGE, Step.EVENT, Step.QUESTION, Step.REVIEW))
+        self.start_over_button.setText(tr.gettext("Start over"))
+        self.start_over_button.setVisible(step is not Step.TICKET)
+        self.staff_button.setText(tr.gettext("Call staff"))
+        self.language_button.setVisible(step not in (Step.ATTRACT, Step.LANGUAGE))
+
+    def show_idle_warning(self, tr: Translator, seconds_left: int) -> None:
+        self.idle_overlay.message.setText(
+            tr.gettext("Are you still there? This screen will start over in {seconds} seconds.").format(
+                seconds=seconds_left
+            )
+        )
+        self.idle_overlay.button.setText(tr.gettext("Continue"))
+        if not self.idle_overlay.isVisible():
+            self.idle_overlay.show_over()
+
+    def hide_idle_warning(self) -> None:
+        self.idle_overlay.hide()
+
+    def show_staff_called(self, tr: Translator) -> None:
+        self.staff_overlay.message.setText(
+            tr.gettext("A staff member has been called and will come to help you. Your answers are kept.")
+        )
+        self.staff_overlay.button.setText(tr.gettext("OK"))
+        self.staff_overlay.show_over()

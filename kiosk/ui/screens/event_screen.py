@@ -1,0 +1,49 @@
+"""Why did you come? One big button per life event in the catalogue."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.ui.frame import Frame
+from kiosk.ui.theme import ui_font
+
+
+class EventScreen(QWidget):
+    event_chosen = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("EventScreen")
+        self._layout = QVBoxLayout(self)
+        self._layout.setSpacing(18)
+        self._title = QLabel()
+        self._title.setFont(ui_font(30, bold=True))
+        self._title.setWordWrap(True)
+        self._layout.addWidget(self._title)
+        self.buttons: dict[str, QPushButton] = {}
+        self._descriptions: dict[str, QLabel] = {}
+
+    def show_frame(self, frame: Frame) -> None:
+        tr = frame.tr
+        self._title.setText(tr.gettext("Why did you come today?"))
+        first_time = not self.buttons
+        for event_id, event in frame.catalog.events.items():
+            if first_time:
+                button = QPushButton()
+                button.setObjectName(f"event-{event_id}")
+                button.setFont(ui_font(30, bold=True))
+                button.setMinimumHeight(120)
+                button.clicked.connect(lambda _=False, e=event_id: self.event_chosen.emit(e))
+                description = QLabel()
+                description.setFont(ui_font(18))
+                description.setWordWrap(True)
+                self.buttons[event_id] = button
+                self._descriptions[event_id] = description
+                self._layout.addWidget(button)
+                self._layout.addWidget(description)
+            self.buttons[event_id].setText(tr.text(event.title))
+            self.buttons[event_id].setAccessibleName(tr.text(event.title))
+            self._descriptions[event_id].setText(tr.text(event.description) if event.description else "")
+        if first_time:
+            self._layout.addStretch(1)

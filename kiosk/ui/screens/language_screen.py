@@ -1,0 +1,44 @@
+"""Language choice: one big button per enabled language, each in its own script."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.core.i18n import NATIVE_NAMES
+from kiosk.ui.frame import Frame
+from kiosk.ui.theme import ui_font
+
+
+class LanguageScreen(QWidget):
+    language_chosen = Signal(str)
+
+    def __init__(self, languages: tuple[str, ...]) -> None:
+        super().__init__()
+        self.setObjectName("LanguageScreen")
+        layout = QVBoxLayout(self)
+        self._title = QLabel()
+        self._title.setProperty("role", "title")
+        self._title.setFont(ui_font(30, bold=True))
+        self._title.setWordWrap(True)
+        layout.addWidget(self._title)
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        columns = 3
+        self.buttons: dict[str, QPushButton] = {}
+        for index, language in enumerate(languages):
+            button = QPushButton(NATIVE_NAMES[language])
+            button.setObjectName(f"lang-{language}")
+            button.setFont(ui_font(28, bold=True))
+            button.setMinimumHeight(110)
+            button.setAccessibleName(NATIVE_NAMES[language])
+            button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
+            self.buttons[language] = button
+            grid.addWidget(button, index // columns, index % columns)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def show_frame(self, frame: Frame) -> None:
+        self._title.setText("ことば / Language / 言语 / 언어 / Ngôn ngữ")
+        for language, button in self.buttons.items():
+            button.setChecked(False)

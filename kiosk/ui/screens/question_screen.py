@@ -1,0 +1,147 @@
+"""One question per screen: the question, its help, the input, problems, and "Next".
+
+The input widget comes from the kind registry (kiosk.ui.widgets.inputs). Typed answers go
+out with ``answered``; one-tap kinds (choice, yes/no) answer on the tap. Problems found
+by the core are shown translated above the input. The on-screen keyboard sits at the
+bottom whenever the input has text fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.core.forms.engine import Question
+from kiosk.core.i18n import Translator
+from kiosk.ui.frame import Frame
+from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.inputs import INPUT_WIDGETS, AddressInput, AnswerInput, InputError
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.core.forms.model import FieldKind
+
+
+class QuestionScreen(QWidget):
+    answered = Signal(object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("QuestionScreen")
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        self._member = QLabel()
+        self._member.setObjectName("member-label")
+        self._member.setFont(ui_font(20))
+        self._title = QLabel()
+        self._title.setObjectName("question-title")
+        self._title.setProperty("role", "title")
+        self._title.setFont(ui_font(30, bold=True))
+        self._title.setWordWrap(True)
+        self._help = QLabel()
+        self._help.setFont(ui_font(18))
+        self._help.setWordWrap(True)
+        self._problem = QLabel()
+        self._problem.setObjectName("problem")
+        self._problem.setProperty("role", "problem")
+        self._problem.setFont(ui_font(20, bold=True))
+        self._problem.setWordWrap(True)
+        self._input_holder = QVBoxLayout()
+        self._next = QPushButton()
+        self._next.setObjectName("next")
+        self._next.setProperty("role", "primary")
+        self._next.setFont(ui_font(26, bold=True))
+        self._next.setMinimumWidth(280)
+        self._next.clicked.connect(self._submit_typed)
+        self.keyboard = OnScreenKeyboard()
+        layout.addWidget(self._member)
+        layout.addWidget(self._title)
+        layout.addWidget(self._help)
+        layout.addWidget(self._problem)
+        layout.addLayout(self._input_holder)
+        next_row = QHBoxLayout()
+        next_row.addStretch(1)
+        next_row.addWidget(self._next)
+        layout.addLayout(next_row)
+        layout.addStretch(1)
+        layout.addWidget(self.keyboard)
+        self.input: AnswerInput | None = None
+        self._path: str | None = None
+        self._language: str | None = None
+        self._tr: Translator | None = None
+
+    def _submit_typed(self) -> None:
+        if self.input is None or self._tr is None:
+            return
+        try:
+            value: Any = self.input.value()
+        except InputError as exc:
+            self._problem.setText(self._tr.gettext(exc.msgid).format(**exc.params))
+            return
+        self.answered.emit(value)
+
+    def show_frame(self, frame: Frame) -> None:
+        question = frame.question
+        if question is None:
+            return
+        tr = frame.tr
+        self._tr = tr
+        rebuild = question.path != self._path or tr.language != self._language
+        if rebuild:
+            pending = None
+            if self.input is not None and question.path == self._path:
+                try:  # switching language mid-question keeps what was typed
+                    pending = self.input.value()
+                except InputError:
+                    pending = None
+            self._build_input(question, frame, tr)
+            value = frame.state.answers.get(question.path, pending)
+            if value is None and question.field.kind is FieldKind.ADDRESS:
+                value = self._prefill(question, frame)
+            if value is not None:
+                self.input.set_value(value)
+            self._path, self._language = question.path, tr.language
+            edit = self.input.first_edit()
+            if edit is not None:
+                edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                self.keyboard.attach(edit, self.keyboard_modes(edit))
+        self._member.setText(self._member_text(question, frame, tr))
+        self._title.setText(tr.text(question.field.label))
+        self._help.setText(tr.text(question.field.help) if question.field.help else "")
+        self._help.setVisible(bool(question.field.help))
+        self._problem.setText(
+            "\n".join(tr.gettext(p.message).format(**p.params) for p in frame.state.problems)
+        )
+        self._next.setText(tr.gettext("Next"))
+        answered_already = question.path in frame.state.answers
+        self._next.setVisible(not self.input.one_tap or answered_already)
+        self.keyboard.setVisible(self.input.uses_keyboard())
+
+    @staticmethod
+    def keyboard_modes(edit) -> tuple[str, ...]:
+        return tuple(str(edit.property("keyboardModes") or "hiragana,katakana,latin,digits").split(","))
+
+    def _prefill(self, question: Question, frame: Frame) -> Any:
+        candidates = frame.candidates.get(question.path, ())
+        if len(candidates) == 1:
+            c = candidates[0]
+            return {"postal_code": c.postal_code, "prefecture": c.prefecture, "city": c.city, "town": c.town}
+        return None
+
+    def _build_input(self, question: Question, frame: Frame, tr: Translator) -> None:
+        if self.input is not None:
+            self._input_holder.removeWidget(self.input)
+            self.input.deleteLater()
+        factory = INPUT_WIDGETS[question.field.kind]
+        if factory is AddressInput:
+            self.input = AddressInput(question, tr, self.keyboard, frame.candidates.get(question.path, ()))
+        else:
+            self.input = factory(question, tr, self.keyboard)
+        self.input.submitted.connect(self.answered.emit)
+        self._input_holder.addWidget(self.input)
+
+    def _member_text(self, question: Question, frame: Frame, tr: Translator) -> str:
+        if question.member is None:
+            return ""
+        count = frame.state.answers.get(f"{question.group_path}.count")
+        return tr.gettext("Person {n} of {count}").format(n=question.member + 1, count=count or "?")

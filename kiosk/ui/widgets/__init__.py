@@ -1,0 +1,1 @@
+"""Reusable touch widgets: big buttons, the on-screen keyboard, answer inputs."""
