@@ -55,8 +55,11 @@ def build_kiosk(
     load_fonts()
     catalog = load_catalog(forms_dir(), [c.id for c in config.counters])
     translators = translators_for(config)
+    # Render the slip at the printer's own resolution (TM-T88V: 512 dots at 180 dpi).
+    raster = (int(getattr(printer, "width_px", 576)), int(getattr(printer, "dpi", 203)))
     controller = SessionController(
-        config, catalog, translators, queue, printer, addresses, public_key, clock or SystemClock()
+        config, catalog, translators, queue, printer, addresses, public_key, clock or SystemClock(),
+        ticket_raster=raster,
     )
     greetings: list[Translator] = [translators(lang) for lang in config.languages]
     window = MainWindow(config.languages, greetings)

@@ -48,6 +48,7 @@ PRINTING = N_("Printing your ticket…")
 PRINTER_FAILED = N_(
     "The printer is not working. Please show this screen to a staff member; your ticket is valid."
 )
+NO_PRINTER = N_("Please show this screen at the counter. Staff will scan the code from it.")
 QUEUE_PAUSED = N_("Ticketing is paused. Please ask staff.")
 POSTAL_UNKNOWN = N_("We could not find this postal code. Please check the 7 digits.")
 
@@ -91,6 +92,7 @@ class SessionController(QObject):
         addresses: AddressLookup,
         public_key: tuple[int, Any],
         clock: Clock,
+        ticket_raster: tuple[int, int] = (576, 203),
     ) -> None:
         super().__init__()
         self.config = config
@@ -101,6 +103,9 @@ class SessionController(QObject):
         self._addresses = addresses
         self._key_id, self._public_key = public_key
         self._clock = clock
+        self._ticket_width_px, self._ticket_dpi = ticket_raster
+        # A kiosk set up without a printer (kind "none") shows the slip as the normal case.
+        self._has_printer = bool(getattr(printer, "configured", True))
         self._counter_order = tuple(c.id for c in config.counters)
         self.state: SessionState = flow.new_session()
         self._candidates: dict[str, tuple[AddressCandidate, ...]] = {}
@@ -250,9 +255,13 @@ class SessionController(QObject):
                           site_name=tr.text(self.config.site_name))
         titles = {form_id: form.title for form_id, form in self.catalog.forms.items()}
         receipt = build_receipt(slip, tr, self._translators("ja"), self.config.counters, titles)
-        image = render_ticket_image(receipt, width_px=_paper_dots(self.config))
+        image = render_ticket_image(receipt, width_px=self._ticket_width_px, dpi=self._ticket_dpi)
         self._ticket_image = image
         log.info("ticket %s issued with %d QR code(s)", ticket.number, len(texts))
+        if not self._has_printer:
+            self._set(flow.ticket_issued(self.state, slip, NO_PRINTER))
+            self.print_finished.emit("")
+            return
         self._set(flow.ticket_issued(self.state, slip, PRINTING))
         self._pool.start(_PrintJob(self._printer, to_mono(image), self._serial, self._print_signals))
 
@@ -283,10 +292,6 @@ class SessionController(QObject):
 
     def _today(self) -> date:
         return self._clock.now().date()
-
-
-def _paper_dots(config: Config) -> int:
-    return 384 if config.printer.paper_width_mm <= 58 else 576
 
 
 def _postal_problem_code():

@@ -139,6 +139,7 @@ class QuestionScreen(QWidget):
             self.input = factory(question, tr, self.keyboard)
         self.input.submitted.connect(self.answered.emit)
         self._input_holder.addWidget(self.input)
+        self.input.show()  # a child added to a visible screen is not shown by the layout at once
 
     def _member_text(self, question: Question, frame: Frame, tr: Translator) -> str:
         if question.member is None:

@@ -282,6 +282,7 @@ class PersonNameInput(_LabelledEdits):
 
 class AddressInput(_LabelledEdits):
     PARTS = (
+        ("postal_code", N_("Postal code (7 digits)"), CharClass.DIGITS),
         ("prefecture", N_("Prefecture"), CharClass.ANY),
         ("city", N_("City, ward, town or village"), CharClass.ANY),
         ("town", N_("District"), CharClass.ANY),
@@ -297,7 +298,6 @@ class AddressInput(_LabelledEdits):
         candidates: Sequence[AddressCandidate] = (),
     ) -> None:
         super().__init__(question, tr, keyboard)
-        self._postal_code = ""
         self._candidates = tuple(candidates)
         if len(self._candidates) > 1:
             # One postal code can cover several districts: let the citizen tap theirs.
@@ -311,30 +311,23 @@ class AddressInput(_LabelledEdits):
             self._grid.addLayout(row, len(self.PARTS), 0, 1, 2)
 
     def _fill(self, candidate: AddressCandidate) -> None:
-        self._postal_code = candidate.postal_code
+        self.edits["postal_code"].setText(candidate.postal_code)
         self.edits["prefecture"].setText(candidate.prefecture)
         self.edits["city"].setText(candidate.city)
         self.edits["town"].setText(candidate.town)
         self.edits["block"].setFocus()
 
-    def set_value(self, value: Any) -> None:
-        super().set_value(value)
-        if isinstance(value, Mapping):
-            self._postal_code = str(value.get("postal_code", ""))
-
     def value(self) -> Any:
         result = super().value()
-        if "block" in result:  # 番地 are typed as digits and hyphens; keep them half-width
-            result["block"] = textclass.normalize(result["block"], CharClass.ANY)
-        if self._postal_code:
-            result["postal_code"] = self._postal_code
+        if "postal_code" in result:
+            result["postal_code"] = result["postal_code"].replace("-", "")
         return result
 
     def first_edit(self) -> QLineEdit | None:
         # Prefecture/city/district come from the postal code: start where typing is needed.
         if self.edits["prefecture"].text() and self.edits["city"].text():
             return self.edits["block"]
-        return self.edits["prefecture"]
+        return self.edits["postal_code"]
 
 
 class NumberInput(AnswerInput):

@@ -1,0 +1,106 @@
+"""Render a screenshot of every screen of the moving-in visit into docs/screenshots/.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python docs/make_screenshots.py [--lang en]``.
+It walks the real kiosk window with the family-of-four test answers, tapping buttons
+and keys like the UI tests do, with an in-memory queue, a throwaway key pair and a
+PNG printer in a temporary folder. One PNG per distinct screen; nothing else is kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+
+class _Bot:
+    """The two qtbot calls the test driver uses, without pytest."""
+
+    @staticmethod
+    def mouseClick(widget, button, *args) -> None:  # noqa: N802 (qtbot's name)
+        QTest.mouseClick(widget, button, *args)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lang", default="en")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+
+    from kiosk.adapters.escpos_printer import FilePrinter
+    from kiosk.adapters.fake_queue import FakeQueueService
+    from kiosk.adapters.keys import init_keys, load_public_key
+    from kiosk.adapters.postal import PosutoAddressLookup
+    from kiosk.app import SystemClock, build_kiosk
+    from kiosk.config import load_config
+    from tests.data.family_of_four import ANSWERS
+    from tests.ui.kiosk_driver import KioskDriver
+
+    work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
+    config = load_config(work / "absent.toml", env={"KIOSK_DATA_DIR": str(work)})
+    init_keys(work / "private", work / "public.pem")
+    queue = FakeQueueService(config)
+    for _ in range(3):  # a few people already waiting, so the waits are not all zero
+        from kiosk.core.ticket import RouteStop
+
+        queue.issue_ticket("moving", (RouteStop("residents", 1, ("tennyu",)),), "ja")
+    controller, window = build_kiosk(
+        config, queue=queue, printer=FilePrinter(work / "printed"), addresses=PosutoAddressLookup(),
+        public_key=load_public_key(work / "public.pem"), clock=SystemClock(),
+    )
+    window.resize(1280, 1024)
+    window.show()
+    args.out.mkdir(parents=True, exist_ok=True)
+    for old in args.out.glob(f"{args.lang}-*.png"):
+        old.unlink()
+    shots = [0]
+
+    def shoot(name: str) -> None:
+        app.processEvents()
+        shots[0] += 1
+        path = args.out / f"{args.lang}-{shots[0]:02d}-{name}.png"
+        window.grab().save(str(path))
+        print(path.relative_to(ROOT))
+
+    driver = KioskDriver(_Bot(), window)
+    shoot("attract")
+    QTest.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    shoot("language")
+    driver.tap_named(f"lang-{args.lang}")
+    shoot("life-event")
+    driver.tap_named("event-moved_in")
+    kinds_shot: set[str] = set()
+    while driver.current_screen() == "QuestionScreen":
+        question = window.question.input.question
+        key = question.field.kind.value + ("-member" if question.member is not None else "")
+        if key not in kinds_shot or question.member is None and question.field.kind.value == "yesno" and len(kinds_shot) < 3:
+            kinds_shot.add(key)
+            shoot(f"question-{question.path.replace('.', '-')}")
+        driver.answer_current(ANSWERS)
+    shoot("review")
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    controller.print_finished.connect(lambda _e: loop.quit())
+    QTimer.singleShot(15000, loop.quit)
+    driver.tap_named("confirm")
+    loop.exec()
+    shoot("ticket")
+    controller.idle_warning.emit(25)
+    shoot("idle-warning")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
