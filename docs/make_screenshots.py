@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 import tempfile
+from datetime import datetime, time, timedelta, timezone
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -42,22 +43,28 @@ def main() -> int:
     from kiosk.adapters.fake_queue import FakeQueueService
     from kiosk.adapters.keys import init_keys, load_public_key
     from kiosk.adapters.postal import PosutoAddressLookup
-    from kiosk.app import SystemClock, build_kiosk
+    from kiosk.app import build_kiosk
     from kiosk.config import load_config
-    from tests.data.family_of_four import ANSWERS
+    from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS, TODAY
     from tests.ui.kiosk_driver import KioskDriver
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     config = load_config(work / "absent.toml", env={"KIOSK_DATA_DIR": str(work)})
     init_keys(work / "private", work / "public.pem")
-    queue = FakeQueueService(config)
+    class MorningOfTheVisit:
+        """The fixture's answers are valid on its TODAY, so the screenshots live on that day."""
+
+        def now(self) -> datetime:
+            return datetime.combine(TODAY, time(9, 30), timezone(timedelta(hours=9)))
+
+    queue = FakeQueueService(config, MorningOfTheVisit())
     for _ in range(3):  # a few people already waiting, so the waits are not all zero
         from kiosk.core.ticket import RouteStop
 
         queue.issue_ticket("moving", (RouteStop("residents", 1, ("tennyu",)),), "ja")
     controller, window = build_kiosk(
         config, queue=queue, printer=FilePrinter(work / "printed"), addresses=PosutoAddressLookup(),
-        public_key=load_public_key(work / "public.pem"), clock=SystemClock(),
+        public_key=load_public_key(work / "public.pem"), clock=MorningOfTheVisit(),
     )
     window.resize(1280, 1024)
     window.show()

@@ -40,13 +40,27 @@ class Overlay(QFrame):
     def __init__(self, parent: QWidget, name: str) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setStyleSheet("QFrame#%s { background: rgba(20, 30, 45, 200); }" % name)
-        layout = QVBoxLayout(self)
-        layout.addStretch(1)
+        self.setStyleSheet(
+            "QFrame#%s { background: rgba(20, 30, 45, 215); }"
+            " QFrame#card { background: white; border-radius: 24px; }" % name
+        )
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        card = QFrame()
+        card.setObjectName("card")
+        card.setMaximumWidth(1000)
+        row_outer = QHBoxLayout()
+        row_outer.addStretch(1)
+        row_outer.addWidget(card, 10)
+        row_outer.addStretch(1)
+        outer.addLayout(row_outer)
+        outer.addStretch(1)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.setSpacing(32)
         self.message = QLabel()
         self.message.setObjectName(f"{name}-message")
         self.message.setFont(ui_font(32, bold=True))
-        self.message.setStyleSheet("color: white;")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
         self.button = QPushButton()
@@ -60,7 +74,6 @@ class Overlay(QFrame):
         row.addWidget(self.button)
         row.addStretch(1)
         layout.addLayout(row)
-        layout.addStretch(1)
         self.hide()
 
     def show_over(self) -> None:
@@ -114,7 +127,7 @@ class MainWindow(QWidget):
         self.staff_button = QPushButton()
         self.staff_button.setObjectName("call-staff")
         self.staff_button.setProperty("role", "staff")
-        self.language_button = QPushButton("🌐 Language / 言語")
+        self.language_button = QPushButton("Language / 言語")
         self.language_button.setObjectName("switch-language")
         menu = QMenu(self.language_button)
         menu.setFont(ui_font(22))

@@ -1,7 +1,7 @@
 """Look and feel: fonts, colours, and the touch-target size, in one place.
 
 Buttons are at least 15 mm tall (PRODUCT.md: elderly citizens, touch first). BIZ UDGothic
-ships in assets/fonts; characters it lacks (e.g. 𠮷) fall back to a CJK system font
+(BIZ UDPGothic, its proportional form) ships in assets/fonts; characters it lacks (e.g. 𠮷) fall back to a CJK system font
 through QFont families. This module must not know about sessions or forms.
 """
 
@@ -13,7 +13,9 @@ from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
 
 from kiosk.paths import fonts_dir
 
-UI_FAMILY = "BIZ UDGothic"
+#: The proportional member of the BIZ UD Gothic family: the fixed-width one sets Latin
+#: text like a typewriter, which is hard to read in English, Vietnamese or Portuguese.
+UI_FAMILY = "BIZ UDPGothic"
 #: Tried in order after BIZ UDGothic for glyphs it lacks (Windows, then Linux names).
 FALLBACK_FAMILIES = ("Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans")
 
@@ -68,7 +70,7 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton:checked {{ background: {ACCENT}; color: {ACCENT_INK}; border-color: {ACCENT}; }}
     QPushButton[role="primary"] {{ background: {ACCENT}; color: {ACCENT_INK}; border-color: {ACCENT}; }}
     QPushButton[role="staff"] {{ background: #fff4d6; border-color: #c69500; }}
-    QPushButton[role="key"] {{ min-height: {round(target * 0.9)}px; padding: 2px; border-radius: 8px; }}
+    QPushButton[role="key"] {{ min-height: {round(target * 0.8)}px; padding: 2px; border-radius: 8px; }}
     QPushButton:disabled {{ color: #8a8a8a; background: #ececec; border-color: #c8c8c8; }}
     QLineEdit {{
         min-height: {target}px; padding: 4px 12px; border: 2px solid #5b6b7b; border-radius: 8px;

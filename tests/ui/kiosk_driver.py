@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
 
 from kiosk.core.forms.model import FieldKind
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.widgets.inputs import keyboard_modes
 from kiosk.ui.widgets.keyboard import LARGE_KANA, OnScreenKeyboard
 
 SMALL = set(LARGE_KANA)
@@ -127,7 +128,7 @@ class KioskDriver:
         return question.path
 
     def _type_into(self, keyboard: OnScreenKeyboard, edit: QLineEdit, text: str) -> None:
-        modes = tuple(str(edit.property("keyboardModes")).split(","))
+        modes = keyboard_modes(edit)
         if modes == ("katakana",):
             self.key_type(keyboard, edit, text, "katakana")
         elif modes == ("latin",):

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.forms.engine import Question
 from kiosk.core.i18n import Translator
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
-from kiosk.ui.widgets.inputs import INPUT_WIDGETS, AddressInput, AnswerInput, InputError
+from kiosk.ui.widgets.inputs import INPUT_WIDGETS, AddressInput, AnswerInput, InputError, keyboard_modes
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.core.forms.model import FieldKind
 
@@ -28,7 +28,20 @@ class QuestionScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("QuestionScreen")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # The question scrolls above a keyboard that is always in reach, so long inputs
+        # (a name with its readings, an address) never push the keys off a small screen.
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll.viewport().setAutoFillBackground(False)
+        body = QWidget()
+        body.setObjectName("QuestionBody")
+        body.setStyleSheet("QWidget#QuestionBody { background: transparent; }")
+        self._scroll.setWidget(body)
+        outer.addWidget(self._scroll, 1)
+        layout = QVBoxLayout(body)
         layout.setSpacing(12)
         self._member = QLabel()
         self._member.setObjectName("member-label")
@@ -59,12 +72,12 @@ class QuestionScreen(QWidget):
         layout.addWidget(self._help)
         layout.addWidget(self._problem)
         layout.addLayout(self._input_holder)
+        layout.addStretch(1)
         next_row = QHBoxLayout()
         next_row.addStretch(1)
         next_row.addWidget(self._next)
-        layout.addLayout(next_row)
-        layout.addStretch(1)
-        layout.addWidget(self.keyboard)
+        outer.addLayout(next_row)  # outside the scroll: "Next" is never scrolled away
+        outer.addWidget(self.keyboard)
         self.input: AnswerInput | None = None
         self._path: str | None = None
         self._language: str | None = None
@@ -104,7 +117,7 @@ class QuestionScreen(QWidget):
             edit = self.input.first_edit()
             if edit is not None:
                 edit.setFocus(Qt.FocusReason.OtherFocusReason)
-                self.keyboard.attach(edit, self.keyboard_modes(edit))
+                self.keyboard.attach(edit, keyboard_modes(edit))
         self._member.setText(self._member_text(question, frame, tr))
         self._title.setText(tr.text(question.field.label))
         self._help.setText(tr.text(question.field.help) if question.field.help else "")
@@ -117,10 +130,6 @@ class QuestionScreen(QWidget):
         self._next.setVisible(not self.input.one_tap or answered_already)
         self.keyboard.setVisible(self.input.uses_keyboard())
 
-    @staticmethod
-    def keyboard_modes(edit) -> tuple[str, ...]:
-        return tuple(str(edit.property("keyboardModes") or "hiragana,katakana,latin,digits").split(","))
-
     def _prefill(self, question: Question, frame: Frame) -> Any:
         candidates = frame.candidates.get(question.path, ())
         if len(candidates) == 1:
@@ -130,7 +139,11 @@ class QuestionScreen(QWidget):
 
     def _build_input(self, question: Question, frame: Frame, tr: Translator) -> None:
         if self.input is not None:
+            # Hide and detach at once: deleteLater only runs when control returns to the
+            # event loop, and until then the old answer would still be painted.
             self._input_holder.removeWidget(self.input)
+            self.input.hide()
+            self.input.setParent(None)
             self.input.deleteLater()
         factory = INPUT_WIDGETS[question.field.kind]
         if factory is AddressInput:

@@ -59,7 +59,8 @@ class ReviewScreen(QWidget):
         grid = QGridLayout(body)
         grid.setHorizontalSpacing(18)
         grid.setVerticalSpacing(8)
-        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(1, 3)
         row = 0
         missing = 0
         for question in frame.visit.questions:
@@ -85,6 +86,9 @@ class ReviewScreen(QWidget):
             grid.addWidget(shown, row, 1)
             grid.addWidget(change, row, 2)
             row += 1
+        body.setObjectName("ReviewBody")
+        body.setStyleSheet("QWidget#ReviewBody { background: transparent; }")
+        self._scroll.viewport().setAutoFillBackground(False)
         self._scroll.setWidget(body)
         self._missing.setText(
             tr.gettext("Some answers are still missing. Please tap “Change” to add them.") if missing else ""

@@ -54,26 +54,41 @@ class InputError(Exception):
 class _KeyboardFocus(QObject):
     """Attaches the on-screen keyboard to a line edit when it gets focus."""
 
-    def __init__(self, keyboard: OnScreenKeyboard, edit: QLineEdit, modes: tuple[str, ...]) -> None:
+    def __init__(self, keyboard: OnScreenKeyboard, edit: QLineEdit) -> None:
         super().__init__(edit)
-        self._keyboard, self._edit, self._modes = keyboard, edit, modes
+        self._keyboard, self._edit = keyboard, edit
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.FocusIn:
-            self._keyboard.attach(self._edit, self._modes)
+            self._keyboard.attach(self._edit, keyboard_modes(self._edit))
         return False
 
 
-def make_line_edit(keyboard: OnScreenKeyboard, charclass: CharClass, name: str) -> QLineEdit:
+def keyboard_modes(edit: QLineEdit) -> tuple[str, ...]:
+    """The pad modes a line edit accepts, first one shown first."""
+    return tuple(str(edit.property("keyboardModes") or ",".join(KEYBOARD_MODES[CharClass.ANY])).split(","))
+
+
+def prefer_mode(edit: QLineEdit, mode: str) -> None:
+    modes = keyboard_modes(edit)
+    edit.setProperty("keyboardModes", ",".join((mode, *(m for m in modes if m != mode))))
+
+
+def make_line_edit(
+    keyboard: OnScreenKeyboard, charclass: CharClass, name: str, latin_first: bool = False
+) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
     edit.setFont(ui_font(24))
     modes = KEYBOARD_MODES[charclass]
+    if latin_first and "latin" in modes:
+        # Citizens reading another language mostly type their names in the alphabet.
+        modes = ("latin", *(m for m in modes if m != "latin"))
     edit.setProperty("keyboardModes", ",".join(modes))
     if charclass is not CharClass.ANY:
         # Restricted fields use our pad only: a kana-kanji IME would only get in the way.
         edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-    edit.installEventFilter(_KeyboardFocus(keyboard, edit, modes))
+    edit.installEventFilter(_KeyboardFocus(keyboard, edit))
     return edit
 
 
@@ -198,7 +213,9 @@ class _LabelledEdits(AnswerInput):
             label = QLabel()
             label.setFont(ui_font(18))
             label.setWordWrap(True)
-            edit = make_line_edit(keyboard, charclass, f"edit-{part}")
+            edit = make_line_edit(
+                keyboard, charclass, f"edit-{part}", latin_first=tr.language not in ("ja", "ja-x-easy")
+            )
             label.setBuddy(edit)
             self._labels[part] = label
             self.edits[part] = edit
@@ -298,6 +315,7 @@ class AddressInput(_LabelledEdits):
         candidates: Sequence[AddressCandidate] = (),
     ) -> None:
         super().__init__(question, tr, keyboard)
+        prefer_mode(self.edits["block"], "digits")  # 番地 are mostly digits and hyphens
         self._candidates = tuple(candidates)
         if len(self._candidates) > 1:
             # One postal code can cover several districts: let the citizen tap theirs.

@@ -138,6 +138,8 @@ class OnScreenKeyboard(QWidget):
     # -- behaviour ------------------------------------------------------------------
     def attach(self, target: QLineEdit | None, modes: tuple[str, ...] = MODES) -> None:
         """Type into ``target`` from now on, offering only ``modes`` (first one selected)."""
+        if target is not self._target and self._mode != modes[0]:
+            self.set_mode(modes[0])  # a new field starts in its own first mode
         self._target = target
         self._allowed = modes
         for mode, button in self._mode_buttons.items():
