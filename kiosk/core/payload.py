@@ -1,6 +1,7 @@
 """The QR handoff codec: a ``Bundle`` to digits-only QR texts and back (docs/qr-spec.md).
 
-Pipeline: Bundle → CBOR with small integer keys → zlib → HPKE base mode (RFC 9180:
+Pipeline: Bundle → CBOR with small integer keys → raw deflate with a preset dictionary
+(kiosk/core/payload_dictionary.py) → HPKE base mode (RFC 9180:
 X25519, HKDF-SHA256, AES-128-GCM) sealed to the counter's public key → decimal digits
 (7 bytes → 17 digits), each text prefixed by a 19-digit header. One ciphertext is cut into
 several texts only when one would exceed the maximum QR version (20 at ECC M by default).
@@ -25,6 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 
 from kiosk.core.bundle import Bundle, FormRecord
 from kiosk.core.errors import ErrorCode, KioskError
+from kiosk.core.payload_dictionary import DICTIONARY_V1
 
 
 class PayloadErrorCode(ErrorCode):
@@ -221,7 +223,7 @@ def encode_bundle(
             f"bundle content is {len(content)} bytes; the format allows {MAX_CONTENT_BYTES}",
         )
     return seal_payload(
-        zlib.compress(content, 9),
+        deflate(content),
         public_key,
         key_id,
         practice=bundle.practice,
@@ -541,9 +543,19 @@ def _decode(texts: Sequence[str], keyring: Keyring) -> Bundle:
     return bundle
 
 
+def deflate(content: bytes) -> bytes:
+    """Raw deflate (RFC 1951) at level 9 with the format's preset dictionary.
+
+    No zlib wrapper: its Adler-32 only repeats what the AEAD tag already guarantees, and
+    its 6 bytes matter at the edge of a QR version.
+    """
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15, 9, zdict=DICTIONARY_V1)
+    return compressor.compress(content) + compressor.flush()
+
+
 def _inflate(compressed: bytes) -> bytes:
     try:
-        inflater = zlib.decompressobj()
+        inflater = zlib.decompressobj(-15, zdict=DICTIONARY_V1)
         content = inflater.decompress(compressed, MAX_CONTENT_BYTES)
         if inflater.unconsumed_tail:
             raise PayloadError(
@@ -552,9 +564,9 @@ def _inflate(compressed: bytes) -> bytes:
             )
         content += inflater.flush()
     except zlib.error:
-        raise PayloadError(PayloadErrorCode.BAD_CONTENT, "content is not valid zlib data") from None
+        raise PayloadError(PayloadErrorCode.BAD_CONTENT, "content is not valid deflate data") from None
     if not inflater.eof or inflater.unused_data or len(content) > MAX_CONTENT_BYTES:
-        raise PayloadError(PayloadErrorCode.BAD_CONTENT, "content is not one complete zlib stream")
+        raise PayloadError(PayloadErrorCode.BAD_CONTENT, "content is not one complete deflate stream")
     return content
 
 

@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from kiosk.config import Config
 from kiosk.core import session as flow
 from kiosk.core.bundle import Bundle
-from kiosk.core.forms.engine import Problem, to_records
+from kiosk.core.forms import AnswerErrorCode, Problem, to_records
 from kiosk.core.forms.model import FieldKind, FormCatalog
 from kiosk.core.i18n import N_, Translator
 from kiosk.core.payload import encode_bundle
@@ -187,8 +187,8 @@ class SessionController(QObject):
             return
         if question.field.kind is FieldKind.POSTAL_CODE and value:
             if not self._look_up_postal_code(question, value):
-                self._set(replace(self.state, problems=(Problem(
-                    code=_postal_problem_code(), message=POSTAL_UNKNOWN, params={}),)))
+                problem = Problem(code=AnswerErrorCode.BAD_POSTAL_CODE, message=POSTAL_UNKNOWN, params={})
+                self._set(replace(self.state, problems=(problem,)))
                 return
         self._set(flow.answer(self.state, self.catalog, self._counter_order, value, self._today()))
 
@@ -196,10 +196,8 @@ class SessionController(QObject):
         candidates = tuple(self._addresses.lookup(code))
         if not candidates:
             return False
-        fills = question.field.fills
-        if fills:
-            prefix, _, _ = question.path.rpartition(".")
-            target = f"{prefix}.{fills}" if prefix else fills
+        target = question.fills_path
+        if target:
             self._candidates[target] = candidates
             current = self.state.answers.get(target)
             if isinstance(current, dict) and current.get("postal_code") != candidates[0].postal_code:
@@ -293,8 +291,3 @@ class SessionController(QObject):
     def _today(self) -> date:
         return self._clock.now().date()
 
-
-def _postal_problem_code():
-    from kiosk.core.forms.engine import AnswerErrorCode
-
-    return getattr(AnswerErrorCode, "POSTAL_CODE_UNKNOWN", None) or next(iter(AnswerErrorCode))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
-import zlib
+from pathlib import Path
 
 import cbor2
 import pytest
@@ -20,6 +20,7 @@ from kiosk.core.payload import (
     bytes_to_digits,
     damm_check_digit,
     decode_texts,
+    deflate,
     digits_for_bytes,
     digits_to_bytes,
     encode_bundle,
@@ -357,30 +358,30 @@ def _seal(compressed: bytes, practice: bool = False) -> list[str]:
     "compressed",
     [
         b"not zlib at all",
-        zlib.compress(b"\x00" * 1_000_000, 9),  # a decompression bomb
-        zlib.compress(b"\xff\xfe", 9),  # not CBOR
-        zlib.compress(cbor2.dumps([1, 2, 3]), 9),  # not a map
-        zlib.compress(cbor2.dumps({1: "A-1", 2: "ja", 3: False, 4: 0, 5: "k"}), 9),  # no forms
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [], 7: 1}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: 0, 4: 0, 5: "k", 6: []}), 9),  # int practice
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: -1, 5: "k", 6: []}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {1: 1.5}]]}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {"a": 1}]]}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["", 1, {}]]}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1]]}), 9),
+        deflate(b"\x00" * 1_000_000),  # a decompression bomb
+        deflate(b"\xff\xfe"),  # not CBOR
+        deflate(cbor2.dumps([1, 2, 3])),  # not a map
+        deflate(cbor2.dumps({1: "A-1", 2: "ja", 3: False, 4: 0, 5: "k"})),  # no forms
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [], 7: 1})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: 0, 4: 0, 5: "k", 6: []})),  # int practice
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: -1, 5: "k", 6: []})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {1: 1.5}]]})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {"a": 1}]]})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["", 1, {}]]})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1]]})),
         # A datetime tag inside a value, and a bignum tag (2**70) as an int.
-        zlib.compress(bytes.fromhex("a6") + cbor2.dumps(1) + cbor2.dumps("A") + cbor2.dumps(2)
+        deflate(bytes.fromhex("a6") + cbor2.dumps(1) + cbor2.dumps("A") + cbor2.dumps(2)
                       + cbor2.dumps("ja") + cbor2.dumps(3) + cbor2.dumps(False) + cbor2.dumps(4)
                       + bytes.fromhex("c100") + cbor2.dumps(5) + cbor2.dumps("k")
-                      + cbor2.dumps(6) + cbor2.dumps([]), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k",
-                                   6: [["f", 1, {1: 2**70}]]}), 9),
+                      + cbor2.dumps(6) + cbor2.dumps([])),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k",
+                                   6: [["f", 1, {1: 2**70}]]})),
         # A self-referencing array in a value, via CBOR value sharing (tags 28/29).
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {1: 0}]]})[:-1]
-                      + bytes.fromhex("d81c81d81d00"), 9),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: [["f", 1, {1: 0}]]})[:-1]
+                      + bytes.fromhex("d81c81d81d00")),
         # Practice flag in the content differs from the header.
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: True, 4: 0, 5: "k", 6: []}), 9),
-        zlib.compress(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: []}), 9) + b"xx",
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: True, 4: 0, 5: "k", 6: []})),
+        deflate(cbor2.dumps({1: "A", 2: "ja", 3: False, 4: 0, 5: "k", 6: []})) + b"xx",
     ],
 )
 def test_authentic_but_bad_content_is_refused(compressed: bytes) -> None:
@@ -393,7 +394,7 @@ def test_minimal_hand_built_content_decodes() -> None:
     """The spec's CBOR layout, built by hand as another vendor would, decodes to a Bundle."""
     content = cbor2.dumps({1: "B-002", 2: "en", 3: True, 4: 1_775_000_000, 5: "kiosk-2",
                            6: [["kokuho", 3, {1: {1: "山田", 2: "太郎"}, 2: 19700101}]]})
-    bundle = decode_texts(_seal(zlib.compress(content), practice=True), KEYRING)
+    bundle = decode_texts(_seal(deflate(content), practice=True), KEYRING)
     assert bundle == Bundle("B-002", "en", True, 1_775_000_000, "kiosk-2",
                             (FormRecord("kokuho", 3, {1: {1: "山田", 2: "太郎"}, 2: 19700101}),))
     assert bundle_to_cbor(bundle) == cbor2.dumps(cbor2.loads(content), canonical=True)
@@ -427,3 +428,16 @@ def test_numeric_capacity_matches_segno(version: int) -> None:
     make = lambda n: segno.make("7" * n, mode="numeric", error="m", micro=False, boost_error=False)  # noqa: E731
     assert make(cap).version == version
     assert make(cap + 1).version == version + 1
+
+
+def test_the_published_dictionary_never_changes() -> None:
+    """Format 1's preset deflate dictionary is the one docs/qr-spec.md publishes, byte for byte."""
+    import hashlib
+
+    from kiosk.core.payload_dictionary import DICTIONARY_V1
+
+    digest = hashlib.sha256(DICTIONARY_V1).hexdigest()
+    assert len(DICTIONARY_V1) == 1400
+    assert digest == "7434c208ba04de190d044131bcdaa8126f143bb09e4af417a3fab514a498e48d"
+    spec = (Path(__file__).resolve().parents[2] / "docs" / "qr-spec.md").read_text(encoding="utf-8")
+    assert digest in spec
