@@ -53,7 +53,9 @@ def build_kiosk(
     from kiosk.ui.theme import load_fonts
 
     load_fonts()
-    catalog = load_catalog(forms_dir(), [c.id for c in config.counters])
+    catalog = load_catalog(
+        forms_dir(), [c.id for c in config.counters], service_ids=[s.id for s in config.services]
+    )
     translators = translators_for(config)
     # Render the slip at the printer's own resolution (TM-T88V: 512 dots at 180 dpi).
     raster = (int(getattr(printer, "width_px", 576)), int(getattr(printer, "dpi", 203)))

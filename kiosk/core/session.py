@@ -69,7 +69,9 @@ def derive_visit(
     interview = interview_questions(catalog, state.event_id, state.answers)
     if any(q.path not in state.answers for q in interview):
         return Visit(interview, None)
-    plan = plan_visit(catalog, state.event_id, state.answers, counter_order)
+    # counter_order may map counter ids to their numbers (the site's config) or just list ids.
+    numbers = dict(counter_order) if isinstance(counter_order, Mapping) else None
+    plan = plan_visit(catalog, state.event_id, state.answers, list(counter_order), numbers)
     return Visit(interview + form_questions(catalog, plan, state.answers), plan)
 
 

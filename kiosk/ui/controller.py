@@ -106,7 +106,7 @@ class SessionController(QObject):
         self._ticket_width_px, self._ticket_dpi = ticket_raster
         # A kiosk set up without a printer (kind "none") shows the slip as the normal case.
         self._has_printer = bool(getattr(printer, "configured", True))
-        self._counter_order = tuple(c.id for c in config.counters)
+        self._counter_order = {c.id: c.number for c in config.counters}
         self.state: SessionState = flow.new_session()
         self._candidates: dict[str, tuple[AddressCandidate, ...]] = {}
         self._ticket_image = None

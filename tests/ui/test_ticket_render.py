@@ -21,6 +21,7 @@ from kiosk.core.i18n import Translator
 from kiosk.core.qr_symbol import make_symbol
 from kiosk.core.receipt import Receipt, build_receipt
 from kiosk.core.ticket import RouteStop, Ticket, TicketSlip
+from kiosk.ui.theme import UI_FAMILY
 from kiosk.ui.ticket_render import (
     QUIET_ZONE_MODULES,
     _families,
@@ -171,10 +172,10 @@ def test_ticket_number_is_large(qapp) -> None:
 
 
 def test_text_falls_back_for_characters_biz_ud_lacks(qapp) -> None:
-    """𠮷 (outside BIZ UDGothic) has a fallback font whenever the system has one."""
+    """𠮷 (outside BIZ UD Gothic) has a fallback font whenever the system has one."""
     families = _families()
-    assert families[0] == "BIZ UDGothic"
-    assert "BIZ UDGothic" in QFontDatabase.families()
+    assert families[0] == UI_FAMILY == "BIZ UDPGothic"
+    assert UI_FAMILY in QFontDatabase.families()
     assert not QRawFont.fromFont(_font(40)).supportsCharacter(0x20BB7)
     has_glyph = [f for f in QFontDatabase.families() if QRawFont.fromFont(_named(f)).supportsCharacter(0x20BB7)]
     if has_glyph:
