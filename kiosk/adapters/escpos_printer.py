@@ -26,12 +26,9 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Callable
 
-from escpos import exceptions as escpos_exceptions
-from escpos import printer as escpos_printers
-from escpos.constants import PAPER_FULL_CUT, PAPER_PART_CUT
-from escpos.escpos import Escpos
 from PIL import Image
 
 from kiosk.config import PrinterSettings, default_data_dir
@@ -39,7 +36,21 @@ from kiosk.core.errors import ErrorCode, KioskError
 from kiosk.core.ports import PortError, Printer, PrinterError
 from kiosk.paths import printing_dir
 
+if TYPE_CHECKING:
+    from escpos.escpos import Escpos
+
 log = logging.getLogger(__name__)
+
+
+def _printers() -> ModuleType:
+    """python-escpos's printer classes, imported on first use.
+
+    Importing python-escpos parses its printer-capabilities file (about 0.9 s here); a kiosk
+    without a printer (kind "none") never pays that at start-up.
+    """
+    from escpos import printer
+
+    return printer
 
 #: Seconds to wait for a network or USB printer before calling it offline. Short, because
 #: a citizen is standing at the kiosk; the slip is shown on screen instead.
@@ -239,9 +250,9 @@ class EscPosPrinter:
             )
         self.timeout_s = timeout_s
         self._connect = self._connector()
-        self._dummy: escpos_printers.Dummy | None = None
+        self._dummy: Any = None
         if settings.kind == "dummy":
-            self._dummy = escpos_printers.Dummy(profile=self.profile.escpos_profile)
+            self._dummy = _printers().Dummy(profile=self.profile.escpos_profile)
 
     @property
     def width_px(self) -> int:
@@ -270,10 +281,12 @@ class EscPosPrinter:
                 device.print_and_feed(self.profile.feed_lines_before_cut)
             if self.profile.cut != "none":
                 # Not Escpos.cut(): it always feeds 6 more lines (~25 mm of paper per ticket).
+                from escpos.constants import PAPER_FULL_CUT, PAPER_PART_CUT
+
                 device._raw(PAPER_PART_CUT if self.profile.cut == "partial" else PAPER_FULL_CUT)
         except PrinterError:
             raise
-        except (escpos_exceptions.DeviceNotFoundError, OSError) as exc:
+        except (_device_not_found(), OSError) as exc:
             # OSError covers refused/timed-out sockets, a missing device file, and pyusb's
             # and pyserial's I/O errors (both derive from OSError): the printer is not there.
             log.warning("printer %s unreachable: %s", self.settings.kind, type(exc).__name__)
@@ -316,27 +329,33 @@ class EscPosPrinter:
         if kind == "file":
             if not target:
                 raise _bad_target("a device or file path, e.g. /dev/usb/lp0")
-            return lambda: escpos_printers.File(devfile=target, profile=profile)
+            return lambda: _printers().File(devfile=target, profile=profile)
         if kind == "network":
             host, port = _parse_host_port(target)
-            return lambda: escpos_printers.Network(host, port=port, timeout=self.timeout_s, profile=profile)
+            return lambda: _printers().Network(host, port=port, timeout=self.timeout_s, profile=profile)
         if kind == "usb":
             vendor, product = _parse_usb(target)
 
             def usb() -> Escpos:
-                if not escpos_printers.Usb.is_usable():
+                if not _printers().Usb.is_usable():
                     raise RuntimeError("USB printing needs pyusb (pip install python-escpos[usb])")
-                return escpos_printers.Usb(vendor, product, timeout=int(self.timeout_s * 1000), profile=profile)
+                return _printers().Usb(vendor, product, timeout=int(self.timeout_s * 1000), profile=profile)
 
             return usb
         device, baudrate = _parse_serial(target)
 
         def serial() -> Escpos:
-            if not escpos_printers.Serial.is_usable():
+            if not _printers().Serial.is_usable():
                 raise RuntimeError("serial printing needs pyserial (pip install python-escpos[serial])")
-            return escpos_printers.Serial(devfile=device, baudrate=baudrate, timeout=self.timeout_s, profile=profile)
+            return _printers().Serial(devfile=device, baudrate=baudrate, timeout=self.timeout_s, profile=profile)
 
         return serial
+
+
+def _device_not_found() -> type[Exception]:
+    from escpos.exceptions import DeviceNotFoundError
+
+    return DeviceNotFoundError
 
 
 def make_printer(settings: PrinterSettings, timeout_s: float = DEFAULT_TIMEOUT_S) -> Printer:

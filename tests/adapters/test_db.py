@@ -363,3 +363,12 @@ def test_unsupported_database_url_is_a_config_error() -> None:
 
 def _summary(queue: SqlQueueService) -> dict[str, tuple[int, int]]:
     return {wait.counter_id: (wait.waiting, wait.estimated_wait_min) for wait in queue.waiting_summary()}
+
+
+def test_schema_head_constant_is_alembics_head() -> None:
+    """The start-up shortcut's SCHEMA_HEAD is the newest migration, so no upgrade is ever skipped."""
+    from alembic.script import ScriptDirectory
+
+    from kiosk.adapters.db import SCHEMA_HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD

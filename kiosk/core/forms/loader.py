@@ -178,7 +178,12 @@ def _type_name(value: Any) -> str:
     return repr(value)
 
 
-class _StrictLoader(yaml.SafeLoader):
+# libyaml's C parser when the wheel has it: the pure-Python parser takes most of a second
+# for the forms folder, which every kiosk start and every check-forms run would pay.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """SafeLoader that refuses a key written twice in one map (PyYAML keeps the last)."""
 
 
