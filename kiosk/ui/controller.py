@@ -117,6 +117,11 @@ class SessionController(QObject):
         self._print_signals.done.connect(self._on_printed)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        # While the ticket database is away, look for it every few seconds so the screens
+        # recover by themselves (PRODUCT.md: a clear paused state, nothing lost).
+        self._recheck = QTimer(self)
+        self._recheck.setInterval(5000)
+        self._recheck.timeout.connect(self._recheck_queue)
         self._idle = QTimer(self)
         self._idle.setInterval(1000)
         self._idle.timeout.connect(self._tick)
@@ -160,10 +165,25 @@ class SessionController(QObject):
     def _refresh_waits(self) -> None:
         try:
             self._waits = tuple(self._queue.waiting_summary())
-            self._queue_paused = False
+            self._set_paused(False)
         except QueueUnavailableError as exc:
             log.warning("queue unavailable: %s", exc.code.value)
-            self._waits, self._queue_paused = (), True
+            self._waits = ()
+            self._set_paused(True)
+
+    def _set_paused(self, paused: bool) -> None:
+        self._queue_paused = paused
+        if paused and not self._recheck.isActive():
+            self._recheck.start()
+        elif not paused:
+            self._recheck.stop()
+
+    def _recheck_queue(self) -> None:
+        self._refresh_waits()
+        if not self._queue_paused:
+            log.info("queue available again")
+            notice = None if self.state.notice == QUEUE_PAUSED else self.state.notice
+            self._set(flow.with_notice(self.state, notice))
 
     # -- intents --------------------------------------------------------------------
     def touch(self) -> None:
@@ -238,10 +258,10 @@ class SessionController(QObject):
             ticket = self._queue.issue_ticket(plan.service_id, plan.route, self.state.language, practice)
         except QueueUnavailableError as exc:
             log.warning("ticket not issued: %s", exc.code.value)
-            self._queue_paused = True
+            self._set_paused(True)
             self._set(flow.with_notice(self.state, QUEUE_PAUSED))
             return
-        self._queue_paused = False
+        self._set_paused(False)
         records = to_records(self.catalog, plan, self.state.answers)
         bundle = Bundle(
             ticket_number=ticket.number, language=self.state.language, practice=practice,

@@ -9,19 +9,29 @@ never calls the controller or the core to move the visit on.
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QWidget
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.core.forms.model import FieldKind
+from tests.data.family_of_four import TODAY
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.widgets.inputs import keyboard_modes
 from kiosk.ui.widgets.keyboard import LARGE_KANA, OnScreenKeyboard
 
 SMALL = set(LARGE_KANA)
+JST = timezone(timedelta(hours=9))
+
+
+class FixedClock:
+    """The morning the family comes to the kiosk (the fixture's answers are valid then)."""
+
+    def now(self) -> datetime:
+        return datetime.combine(TODAY, time(9, 30), JST)
 
 
 class KioskDriver:
@@ -142,3 +152,26 @@ class KioskDriver:
             self.key_type(keyboard, edit, text, "digits")
         else:
             self.commit_text(edit, text)
+
+
+def start_visit(qtbot, window, language: str = "en") -> KioskDriver:
+    driver = KioskDriver(qtbot, window)
+    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    driver.tap_named(f"lang-{language}")
+    driver.tap_named("event-moved_in")
+    return driver
+
+
+def walk_to_review(qtbot, window, language: str, answers) -> KioskDriver:
+    """Tap through attract → language → event → every question → review."""
+    driver = start_visit(qtbot, window, language)
+    seen: list[str] = []
+    while driver.current_screen() == "QuestionScreen":
+        assert len(seen) < 200, "the visit does not end"
+        path = driver.answer_current(answers)
+        if driver.current_screen() == "QuestionScreen" and window.question.input.question.path == path:
+            problem = window.question.findChild(QLabel, "problem")
+            pytest.fail(f"answer to {path} refused: {problem.text()!r}")
+        seen.append(path)
+    assert driver.current_screen() == "ReviewScreen"
+    return driver

@@ -9,7 +9,6 @@ import tempfile
 import time
 import subprocess
 import sys
-from datetime import datetime, time as dtime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -24,21 +23,12 @@ from kiosk.app import build_kiosk
 from kiosk.config import PrinterSettings, load_config
 from kiosk.core.bundle import Bundle
 from kiosk.core.forms import describe_bundle, plan_visit, to_records
-from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS, TODAY
-from tests.ui.kiosk_driver import KioskDriver
+from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
+from tests.ui.kiosk_driver import FixedClock, walk_to_review
 
 ROOT = Path(__file__).resolve().parents[2]
-JST = timezone(timedelta(hours=9))
-
 #: Names, readings and address parts of the fixture that must never leave the session.
 PERSONAL_STRINGS = ("NGUYEN", "VAN AN", "グエン", "チャン", "TRAN THI BINH", "梅田ハイツ", "2-21-1", "AB12345678CD")
-
-
-class FixedClock:
-    """The morning the family comes to the kiosk (the fixture's answers are valid then)."""
-
-    def now(self) -> datetime:
-        return datetime.combine(TODAY, dtime(9, 30), JST)
 
 
 class TeePrinter:
@@ -78,28 +68,10 @@ def kiosk(qtbot, tmp_path):
     engine.dispose()
 
 
-def walk_visit(qtbot, window, language: str, answers) -> KioskDriver:
-    """Tap through attract → language → event → every question → review."""
-    driver = KioskDriver(qtbot, window)
-    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
-    driver.tap_named(f"lang-{language}")
-    driver.tap_named("event-moved_in")
-    seen: list[str] = []
-    while driver.current_screen() == "QuestionScreen":
-        assert len(seen) < 200, "the visit does not end"
-        path = driver.answer_current(answers)
-        problem = window.question.findChild(QLabel, "problem")
-        if driver.current_screen() == "QuestionScreen" and window.question.input.question.path == path:
-            pytest.fail(f"answer to {path} refused: {problem.text()!r}")
-        seen.append(path)
-    assert driver.current_screen() == "ReviewScreen"
-    return driver
-
-
 def test_family_of_four_moves_in_and_staff_decode_exactly_what_was_entered(kiosk, qtbot):
     """Touch-only visit → ticket PNG + ESC/POS bytes → `kiosk decode --key` gives the answers."""
     config, controller, window, escpos, tmp_path = kiosk
-    driver = walk_visit(qtbot, window, "en", ANSWERS)
+    driver = walk_to_review(qtbot, window, "en", ANSWERS)
 
     with qtbot.waitSignal(controller.print_finished, timeout=20000) as printed:
         driver.tap_named("confirm")
@@ -155,7 +127,7 @@ def test_nothing_personal_is_left_in_database_logs_or_temp_files(kiosk, qtbot, c
     config, controller, window, escpos, tmp_path = kiosk
     caplog.set_level(logging.DEBUG)
     started = time.time()
-    driver = walk_visit(qtbot, window, "ja", ANSWERS)
+    driver = walk_to_review(qtbot, window, "ja", ANSWERS)
     with qtbot.waitSignal(controller.print_finished, timeout=20000):
         driver.tap_named("confirm")
     driver.tap_named("finish")

@@ -39,6 +39,7 @@ class ReviewScreen(QWidget):
         self._confirm.setMinimumHeight(110)
         self._confirm.clicked.connect(self.confirmed.emit)
         self._missing = QLabel()
+        self._missing.setObjectName("review-notice")
         self._missing.setProperty("role", "problem")
         self._missing.setFont(ui_font(20, bold=True))
         self._missing.setWordWrap(True)
@@ -90,11 +91,18 @@ class ReviewScreen(QWidget):
         body.setStyleSheet("QWidget#ReviewBody { background: transparent; }")
         self._scroll.viewport().setAutoFillBackground(False)
         self._scroll.setWidget(body)
-        self._missing.setText(
-            tr.gettext("Some answers are still missing. Please tap “Change” to add them.") if missing else ""
-        )
-        self._confirm.setEnabled(missing == 0 and not frame.queue_paused)
+        if frame.queue_paused:
+            self._missing.setText(tr.gettext("Ticketing is paused. Please ask staff."))
+        elif missing:
+            self._missing.setText(
+                tr.gettext("Some answers are still missing. Please tap “Change” to add them.")
+            )
+        else:
+            self._missing.setText("")
+        # Paused ticketing keeps the button: the citizen (or staff) can try again at once,
+        # and the controller also retries by itself; the answers stay until then.
+        self._confirm.setEnabled(missing == 0)
         self._confirm.setText(
-            tr.gettext("Ticketing is paused. Please ask staff.") if frame.queue_paused
+            tr.gettext("Try again to issue my ticket") if frame.queue_paused
             else tr.gettext("This is correct: issue my ticket")
         )
