@@ -138,5 +138,10 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         window.resize(1280, 900)
         window.show()
     else:
+        # A kiosk often runs in a bare X session or as a Windows shell replacement with no
+        # window manager to honour "full screen": cover the screen ourselves as well.
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
     return app.exec()
