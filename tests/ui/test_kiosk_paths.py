@@ -120,3 +120,24 @@ def test_idle_timeout_warns_then_wipes_the_session(make_kiosk, qtbot) -> None:
     qtbot.waitUntil(lambda: driver.current_screen() == "AttractScreen", timeout=5000)
     assert dict(controller.state.answers) == {}
     assert not window.idle_overlay.isVisible()
+
+
+def test_date_boxes_advance_by_themselves_and_take_era_years(make_kiosk, qtbot) -> None:
+    """Typing a full year moves on to the month; 昭和 takes a two-digit year and shows 西暦 too."""
+    config, controller, window = make_kiosk()
+    driver = start_visit(qtbot, window, "ja")
+    answer_until(driver, window, "applicant_birth_date")
+    widget = window.question.input
+    keyboard = window.question.keyboard
+    year, month = widget.findChild(QLineEdit, "edit-year"), widget.findChild(QLineEdit, "edit-month")
+    driver.key_type(keyboard, year, "1988", "digits")
+    assert month.hasFocus()
+    driver.tap_named("era-昭和", widget)
+    year.clear()
+    driver.key_type(keyboard, year, "63", "digits")
+    assert month.hasFocus()
+    driver.key_type(keyboard, month, "5", "digits")
+    driver.key_type(keyboard, widget.findChild(QLineEdit, "edit-day"), "20", "digits")
+    assert widget.findChild(QLabel, "date-preview").text() == "昭和63年5月20日（1988-05-20）"
+    driver.tap_named("next")
+    assert controller.state.answers["applicant_birth_date"].isoformat() == "1988-05-20"

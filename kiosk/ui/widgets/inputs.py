@@ -418,7 +418,7 @@ class DateInput(AnswerInput):
             button.setObjectName(f"era-{name}")
             self._era_group.addButton(button)
             self._era_buttons[name] = button
-            button.clicked.connect(self._update_preview)
+            button.clicked.connect(self._era_chosen)
             era_row.addWidget(button)
         self._era_buttons["western"].setChecked(True)
         layout.addLayout(era_row)
@@ -437,6 +437,8 @@ class DateInput(AnswerInput):
             row.addWidget(edit, 1)
             row.addWidget(unit)
         layout.addLayout(row)
+        self.edits["year"].textChanged.connect(lambda text: self._advance("year", text))
+        self.edits["month"].textChanged.connect(lambda text: self._advance("month", text))
         self._preview = QLabel()
         self._preview.setObjectName("date-preview")
         self._preview.setFont(ui_font(22, bold=True))
@@ -449,6 +451,20 @@ class DateInput(AnswerInput):
         for part, msgid in (("year", N_("year")), ("month", N_("month")), ("day", N_("day"))):
             self._unit_labels[part].setText(tr.gettext(msgid))
             self.edits[part].setAccessibleName(tr.gettext(msgid))
+        self._update_preview()
+
+    def _advance(self, part: str, text: str) -> None:
+        """Move to the next box once this one cannot take another digit (fewer taps)."""
+        digits = textclass.normalize(text, CharClass.DIGITS)
+        following = {"year": "month", "month": "day"}[part]
+        full = len(digits) >= self.edits[part].maxLength()
+        single_digit_month = part == "month" and len(digits) == 1 and digits > "1"
+        if (full or single_digit_month) and self.edits[part].hasFocus():
+            self.edits[following].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _era_chosen(self) -> None:
+        # 和暦 years have at most two digits (令和 7, 昭和 50); 西暦 years four.
+        self.edits["year"].setMaxLength(4 if self._era() is None else 2)
         self._update_preview()
 
     def _era(self) -> str | None:
