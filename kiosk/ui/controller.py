@@ -23,7 +23,7 @@ from kiosk.core import session as flow
 from kiosk.core.bundle import Bundle
 from kiosk.core.forms import AnswerErrorCode, Problem, to_records
 from kiosk.core.forms.model import FieldKind, FormCatalog
-from kiosk.core.i18n import N_, Translator
+from kiosk.core.i18n import Translator
 from kiosk.core.payload import encode_bundle
 from kiosk.core.ports import (
     AddressCandidate,
@@ -39,19 +39,10 @@ from kiosk.core.receipt import build_receipt
 from kiosk.core.session import SessionState, Step
 from kiosk.core.ticket import TicketSlip
 from kiosk.ui.frame import Frame
+from kiosk.ui.notices import NO_PRINTER, POSTAL_UNKNOWN, PRINTED, PRINTER_FAILED, PRINTING, QUEUE_PAUSED
 from kiosk.ui.ticket_render import render_ticket_image, to_mono
 
 log = logging.getLogger(__name__)
-
-PRINTED = N_("Please take your ticket from the printer.")
-PRINTING = N_("Printing your ticket…")
-PRINTER_FAILED = N_(
-    "The printer is not working. Please show this screen to a staff member; your ticket is valid."
-)
-NO_PRINTER = N_("Please show this screen at the counter. Staff will scan the code from it.")
-QUEUE_PAUSED = N_("Ticketing is paused. Please ask staff.")
-POSTAL_UNKNOWN = N_("We could not find this postal code. Please check the 7 digits.")
-
 
 class _PrintSignals(QObject):
     done = Signal(int, str)  # session serial, "" on success or the error code
@@ -109,7 +100,6 @@ class SessionController(QObject):
         self._counter_order = {c.id: c.number for c in config.counters}
         self.state: SessionState = flow.new_session()
         self._candidates: dict[str, tuple[AddressCandidate, ...]] = {}
-        self._ticket_image = None
         self._waits: Sequence[CounterWait] = ()
         self._queue_paused = False
         self._serial = 0  # which session a finished print job belonged to
@@ -143,7 +133,7 @@ class SessionController(QObject):
         return Frame(
             state=self.state, tr=self.tr(), config=self.config, catalog=self.catalog,
             visit=visit, question=question, progress=progress, waits=self._waits,
-            ticket_image=self._ticket_image, candidates=dict(self._candidates),
+            candidates=dict(self._candidates),
             queue_paused=self._queue_paused,
         )
 
@@ -274,7 +264,6 @@ class SessionController(QObject):
         titles = {form_id: form.title for form_id, form in self.catalog.forms.items()}
         receipt = build_receipt(slip, tr, self._translators("ja"), self.config.counters, titles)
         image = render_ticket_image(receipt, width_px=self._ticket_width_px, dpi=self._ticket_dpi)
-        self._ticket_image = image
         log.info("ticket %s issued with %d QR code(s)", ticket.number, len(texts))
         if not self._has_printer:
             self._set(flow.ticket_issued(self.state, slip, NO_PRINTER))
@@ -294,7 +283,6 @@ class SessionController(QObject):
     def _end_session(self) -> None:
         self._serial += 1
         self._candidates.clear()
-        self._ticket_image = None
         self.idle_cleared.emit()
         self._refresh_waits()
         self._set(flow.new_session())

@@ -2,15 +2,13 @@
 
 A ``Frame`` bundles the immutable session state with everything derived from it (the
 current question, progress, the translator) and the few outside facts a screen shows
-(counter waits, the rendered ticket). Screens read it and never compute any of it.
+(counter waits). Screens read it and never compute any of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
-
-from PySide6.QtGui import QImage
 
 from kiosk.config import Config
 from kiosk.core.forms.engine import Question
@@ -30,6 +28,5 @@ class Frame:
     question: Question | None = None
     progress: float = 0.0  # 0..1 through the questions
     waits: Sequence[CounterWait] = ()
-    ticket_image: QImage | None = None
     candidates: Mapping[str, Sequence[AddressCandidate]] = field(default_factory=dict)
     queue_paused: bool = False  # the ticket database is unreachable right now

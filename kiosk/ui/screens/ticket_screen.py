@@ -1,17 +1,19 @@
 """The ticket, always shown on screen too, so a printer fault never loses it.
 
-Shows the rendered slip (number, route, QR) and what happened to the paper copy. The
-"Finish" button ends the visit, which wipes the session.
+The QR code(s) are painted large enough to scan from the screen itself; beside them the
+number, the counters in order, the documents to have ready, and what happened to the
+paper copy. "Finish" ends the visit, which wipes the session.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.ui.frame import Frame
+from kiosk.ui.notices import PRINTED, PROBLEMS
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.qr_view import QrView
 
 
 class TicketScreen(QWidget):
@@ -21,21 +23,30 @@ class TicketScreen(QWidget):
         super().__init__()
         self.setObjectName("TicketScreen")
         layout = QHBoxLayout(self)
-        self._image = QLabel()
-        self._image.setObjectName("ticket-image")
-        self._image.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        scroll = QScrollArea()
-        scroll.setWidget(self._image)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(620)
+        layout.setSpacing(32)
+        self._codes = QVBoxLayout()
+        self._codes_caption = QLabel()
+        self._codes_caption.setObjectName("ticket-qr-caption")
+        self._codes_caption.setFont(ui_font(18, bold=True))
+        self._codes_caption.setWordWrap(True)
+        self._codes_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        codes_column = QVBoxLayout()
+        codes_column.addLayout(self._codes, 1)
+        codes_column.addWidget(self._codes_caption)
         side = QVBoxLayout()
+        self._number_caption = QLabel()
+        self._number_caption.setFont(ui_font(20))
         self._number = QLabel()
         self._number.setObjectName("ticket-number")
         self._number.setFont(ui_font(72, bold=True))
         self._route = QLabel()
         self._route.setObjectName("ticket-route")
-        self._route.setFont(ui_font(22))
+        self._route.setFont(ui_font(18))
         self._route.setWordWrap(True)
+        self._documents = QLabel()
+        self._documents.setObjectName("ticket-documents")
+        self._documents.setFont(ui_font(16))
+        self._documents.setWordWrap(True)
         self._notice = QLabel()
         self._notice.setObjectName("ticket-notice")
         self._notice.setFont(ui_font(22, bold=True))
@@ -46,20 +57,53 @@ class TicketScreen(QWidget):
         self._finish.setFont(ui_font(26, bold=True))
         self._finish.setMinimumHeight(110)
         self._finish.clicked.connect(self.finished.emit)
+        details = QWidget()
+        details.setObjectName("TicketDetails")
+        details.setStyleSheet("QWidget#TicketDetails { background: transparent; }")
+        details_layout = QVBoxLayout(details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self._route, self._documents):
+            details_layout.addWidget(widget)
+        details_layout.addStretch(1)
+        scroll = QScrollArea()  # long routes and document lists scroll; the number never does
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        scroll.setWidget(details)
+        side.addWidget(self._number_caption)
         side.addWidget(self._number)
-        side.addWidget(self._route)
+        side.addWidget(scroll, 1)
         side.addWidget(self._notice)
-        side.addStretch(1)
         side.addWidget(self._finish)
-        layout.addWidget(scroll, 1)
-        layout.addLayout(side, 1)
+        layout.addLayout(codes_column, 4)
+        layout.addLayout(side, 5)
+        self._shown_texts: tuple[str, ...] = ()
 
     def show_frame(self, frame: Frame) -> None:
         tr = frame.tr
         slip = frame.state.slip
         if slip is None:
             return
+        if slip.qr_texts != self._shown_texts:
+            while self._codes.count():
+                item = self._codes.takeAt(0)
+                if item.widget() is not None:
+                    item.widget().hide()
+                    item.widget().setParent(None)
+                    item.widget().deleteLater()
+            for index, text in enumerate(slip.qr_texts):
+                view = QrView(text)
+                view.setObjectName(f"ticket-qr-{index}")
+                self._codes.addWidget(view, 1)
+                view.show()
+            self._shown_texts = slip.qr_texts
+        count = len(slip.qr_texts)
+        self._codes_caption.setText(
+            tr.gettext("Show this code at the counter") if count == 1
+            else tr.gettext("Show all {count} codes at the counter").format(count=count)
+        )
         ticket = slip.ticket
+        self._number_caption.setText(tr.gettext("Your number"))
         self._number.setText(ticket.number)
         lines = [tr.gettext("Please go to these counters in this order:")]
         for index, stop in enumerate(ticket.route, start=1):
@@ -71,9 +115,14 @@ class TicketScreen(QWidget):
             )
         )
         self._route.setText("\n".join(lines))
-        notice = frame.state.notice or "Please take your ticket from the printer."
+        plan = frame.visit.plan
+        documents = [tr.text(d) for d in plan.documents] if plan is not None else []
+        self._documents.setText(
+            tr.gettext("Please have these ready:") + "\n" + "\n".join(f"・{d}" for d in documents)
+            if documents else ""
+        )
+        self._documents.setVisible(bool(documents))
+        notice = frame.state.notice or PRINTED
         self._notice.setText(tr.gettext(notice))
-        if frame.ticket_image is not None:
-            pixmap = QPixmap.fromImage(frame.ticket_image)
-            self._image.setPixmap(pixmap.scaledToWidth(560, Qt.TransformationMode.SmoothTransformation))
+        self._notice.setStyleSheet("color: #b3261e;" if notice in PROBLEMS else "color: #1b5e20;")
         self._finish.setText(tr.gettext("Finish"))
