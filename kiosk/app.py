@@ -129,7 +129,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     controller, window = build_kiosk(
         config,
         queue=SqlQueueService(engine, config, clock),
-        printer=make_printer(config.printer),
+        printer=make_printer(config.printer, data_dir=config.data_dir),
         addresses=PosutoAddressLookup(),
         public_key=public_key,
         clock=clock,

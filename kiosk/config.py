@@ -50,7 +50,7 @@ class Service:
 
 @dataclass(frozen=True)
 class PrinterSettings:
-    """Where tickets go. ``kind``: none, file, usb, network or serial (docs/configuration.md)."""
+    """Where tickets go. ``kind``: none, png, file, network, usb, serial or dummy (docs/configuration.md)."""
 
     kind: str = "none"
     profile: str = "TM-T88V"
@@ -125,7 +125,50 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             raw = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return _build(raw, env, str(path))
+    _check_keys(raw, str(path))
+    try:
+        return _build(raw, env, str(path))
+    except ConfigError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        # A value of the wrong type or a counter without its number: say where, not a traceback.
+        raise ConfigError(f"{path}: a setting has the wrong type or is incomplete: {exc!r}") from exc
+
+
+#: Every key the file may hold, per section; anything else is most likely a typo.
+KNOWN_KEYS: dict[str, set[str]] = {
+    "site": {"name", "languages", "data_dir"},
+    "kiosk": {"id", "idle_timeout_seconds", "idle_warning_seconds"},
+    "database": {"url", "business_day_starts_hour"},
+    "keys": {"public_key", "private_keys_dir", "grace_days"},
+    "printer": {"kind", "profile", "target", "paper_width_mm"},
+    "counters": {"id", "number", "name"},
+    "services": {"id", "letter", "name"},
+}
+
+
+def _check_keys(raw: Mapping[str, Any], origin: str) -> None:
+    import difflib
+
+    problems = []
+    for section, value in raw.items():
+        if section not in KNOWN_KEYS:
+            hint = difflib.get_close_matches(section, KNOWN_KEYS, n=1)
+            problems.append(f"[{section}] is not a section" + (f"; did you mean [{hint[0]}]?" if hint else ""))
+            continue
+        entries = value if isinstance(value, list) else [value]
+        for entry in entries:
+            if not isinstance(entry, Mapping):
+                problems.append(f"[{section}] must be a table")
+                continue
+            for key in entry:
+                if key not in KNOWN_KEYS[section]:
+                    hint = difflib.get_close_matches(key, KNOWN_KEYS[section], n=1)
+                    problems.append(
+                        f"{section}.{key} is not a setting" + (f"; did you mean {section}.{hint[0]}?" if hint else "")
+                    )
+    if problems:
+        raise ConfigError(f"{origin}: " + "; ".join(problems))
 
 
 def _build(raw: Mapping[str, Any], env: Mapping[str, str], origin: str) -> Config:
@@ -136,7 +179,9 @@ def _build(raw: Mapping[str, Any], env: Mapping[str, str], origin: str) -> Confi
     printer = raw.get("printer", {})
     data_dir = Path(env.get("KIOSK_DATA_DIR") or site.get("data_dir") or default_data_dir())
 
-    languages = tuple(env["KIOSK_LANGUAGES"].split(",")) if env.get("KIOSK_LANGUAGES") else tuple(
+    languages = tuple(
+        lang.strip() for lang in env["KIOSK_LANGUAGES"].split(",") if lang.strip()
+    ) if env.get("KIOSK_LANGUAGES") else tuple(
         site.get("languages", ALL_LANGUAGES)
     )
     unknown = [lang for lang in languages if lang not in ALL_LANGUAGES]

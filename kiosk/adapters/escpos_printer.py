@@ -358,7 +358,9 @@ def _device_not_found() -> type[Exception]:
     return DeviceNotFoundError
 
 
-def make_printer(settings: PrinterSettings, timeout_s: float = DEFAULT_TIMEOUT_S) -> Printer:
+def make_printer(
+    settings: PrinterSettings, timeout_s: float = DEFAULT_TIMEOUT_S, data_dir: Path | None = None
+) -> Printer:
     """The printer for ``[printer]`` settings; raises ``PrinterConfigError`` for unusable ones.
 
     kind: ``none`` → NullPrinter; ``png`` → FilePrinter into ``target`` (default: the
@@ -368,7 +370,8 @@ def make_printer(settings: PrinterSettings, timeout_s: float = DEFAULT_TIMEOUT_S
     if settings.kind == "none":
         return NullPrinter()
     if settings.kind == "png":
-        folder = Path(settings.target) if settings.target.strip() else default_data_dir() / "printed-tickets"
+        base = data_dir if data_dir is not None else default_data_dir()
+        folder = Path(settings.target) if settings.target.strip() else base / "printed-tickets"
         return FilePrinter(folder)
     if settings.kind in ESCPOS_KINDS:
         return EscPosPrinter(settings, timeout_s=timeout_s)
