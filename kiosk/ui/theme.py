@@ -16,8 +16,11 @@ from kiosk.paths import fonts_dir
 #: The proportional member of the BIZ UD Gothic family: the fixed-width one sets Latin
 #: text like a typewriter, which is hard to read in English, Vietnamese or Portuguese.
 UI_FAMILY = "BIZ UDPGothic"
+#: Shipped with the kiosk (scripts/make_fallback_font.py): the ideographs BIZ UD lacks,
+#: such as 𠮷, so names render the same on every PC whatever fonts it has.
+SHIPPED_FALLBACK = "Kiosk CJK Fallback"
 #: Tried in order after BIZ UDGothic for glyphs it lacks (Windows, then Linux names).
-FALLBACK_FAMILIES = ("Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans")
+FALLBACK_FAMILIES = (SHIPPED_FALLBACK, "Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans")
 
 MIN_TARGET_MM = 15.0
 
@@ -33,7 +36,7 @@ WARN = "#b3261e"
 def load_fonts() -> tuple[str, ...]:
     """Register the shipped fonts once; returns the family names Qt found."""
     families: list[str] = []
-    for path in sorted(fonts_dir().glob("*.ttf")):
+    for path in sorted([*fonts_dir().glob("*.ttf"), *fonts_dir().glob("*.otf")]):
         font_id = QFontDatabase.addApplicationFont(str(path))
         if font_id >= 0:
             families.extend(QFontDatabase.applicationFontFamilies(font_id))

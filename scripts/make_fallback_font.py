@@ -1,0 +1,61 @@
+"""Build assets/fonts/KioskCJKFallback-Regular.otf: the CJK characters BIZ UD lacks.
+
+BIZ UDGothic covers JIS X 0208/0213 but not, for example, 𠮷 (U+20BB7), which real
+residents' names contain. This takes Noto Sans CJK JP (SIL OFL 1.1, Debian's
+fonts-noto-cjk) and keeps only the ideographs it has and BIZ UD PGothic lacks in CJK
+Extension A, Extensions B and beyond, and the compatibility ideographs: about 8,700
+characters, 3 MB, instead of the whole 16 MB face. The subset is renamed "Kiosk CJK
+Fallback" (a modified version under the OFL) so it never shadows an installed Noto.
+
+Run (developers only; needs `pip install fonttools` and fonts-noto-cjk):
+    .venv/bin/python scripts/make_fallback_font.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+OUT = ROOT / "assets" / "fonts" / "KioskCJKFallback-Regular.otf"
+FAMILY = "Kiosk CJK Fallback"
+
+
+def wanted(codepoint: int) -> bool:
+    return 0x3400 <= codepoint <= 0x4DBF or 0xF900 <= codepoint <= 0xFAFF or codepoint >= 0x20000
+
+
+def main() -> None:
+    covered = set()
+    for path in sorted((ROOT / "assets" / "fonts").glob("BIZUD*.ttf")):
+        covered |= set(TTFont(path).getBestCmap())
+    index = next(
+        i for i in range(10)
+        if TTFont(SOURCE, fontNumber=i)["name"].getDebugName(4) == "Noto Sans CJK JP"
+    )
+    font = TTFont(SOURCE, fontNumber=index)
+    codepoints = sorted(c for c in font.getBestCmap() if wanted(c) and c not in covered)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 16):
+            names.setName(FAMILY, record.nameID, record.platformID, record.platEncID, record.langID)
+        elif record.nameID in (3, 4):
+            names.setName(f"{FAMILY} Regular", record.nameID, record.platformID, record.platEncID, record.langID)
+        elif record.nameID == 6:
+            names.setName("KioskCJKFallback-Regular", record.nameID, record.platformID, record.platEncID, record.langID)
+    font.save(OUT)
+    print(f"{OUT.relative_to(ROOT)}: {len(codepoints)} characters, {OUT.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()
