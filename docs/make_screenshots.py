@@ -36,6 +36,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lang", default="en")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--size", default="1920x1080", help="window size, e.g. 1920x1080 or 1080x1920")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
 
@@ -66,7 +67,8 @@ def main() -> int:
         config, queue=queue, printer=FilePrinter(work / "printed"), addresses=PosutoAddressLookup(),
         public_key=load_public_key(work / "public.pem"), clock=MorningOfTheVisit(),
     )
-    window.resize(1280, 1024)
+    width, height = (int(v) for v in args.size.split("x"))
+    window.resize(width, height)
     window.show()
     args.out.mkdir(parents=True, exist_ok=True)
     for old in args.out.glob(f"{args.lang}-*.png"):

@@ -1,10 +1,12 @@
 """Build assets/fonts/KioskCJKFallback-Regular.otf: the CJK characters BIZ UD lacks.
 
 BIZ UDGothic covers JIS X 0208/0213 but not, for example, 𠮷 (U+20BB7), which real
-residents' names contain. This takes Noto Sans CJK JP (SIL OFL 1.1, Debian's
-fonts-noto-cjk) and keeps only the ideographs it has and BIZ UD PGothic lacks in CJK
-Extension A, Extensions B and beyond, and the compatibility ideographs: about 8,700
-characters, 3 MB, instead of the whole 16 MB face. The subset is renamed "Kiosk CJK
+residents' names contain, nor Hangul or the simplified Chinese characters the kiosk's
+Korean and Chinese screens need. This takes Noto Sans CJK JP (SIL OFL 1.1, Debian's
+fonts-noto-cjk) and keeps only the characters of RANGES that BIZ UD PGothic lacks: about
+31,700 characters, 10 MB, instead of the whole 16 MB face. (Simplified characters are
+drawn in the Japanese design of the face: readable, if not the shapes a Chinese reader
+expects; a Chinese face would be a later refinement.) The subset is renamed "Kiosk CJK
 Fallback" (a modified version under the OFL) so it never shadows an installed Noto.
 
 Run (developers only; needs `pip install fonttools` and fonts-noto-cjk):
@@ -24,8 +26,19 @@ OUT = ROOT / "assets" / "fonts" / "KioskCJKFallback-Regular.otf"
 FAMILY = "Kiosk CJK Fallback"
 
 
+RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x3130, 0x318F),  # Hangul compatibility Jamo
+    (0x3400, 0x4DBF),  # CJK Extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs: the simplified and traditional ones BIZ UD lacks
+    (0xAC00, 0xD7A3),  # Hangul syllables (한국어)
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x3FFFF),  # CJK Extension B and later: 𠮷 and other characters of real names
+)
+
+
 def wanted(codepoint: int) -> bool:
-    return 0x3400 <= codepoint <= 0x4DBF or 0xF900 <= codepoint <= 0xFAFF or codepoint >= 0x20000
+    return any(low <= codepoint <= high for low, high in RANGES)
 
 
 def main() -> None:

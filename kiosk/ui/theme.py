@@ -19,8 +19,14 @@ UI_FAMILY = "BIZ UDPGothic"
 #: Shipped with the kiosk (scripts/make_fallback_font.py): the ideographs BIZ UD lacks,
 #: such as 𠮷, so names render the same on every PC whatever fonts it has.
 SHIPPED_FALLBACK = "Kiosk CJK Fallback"
-#: Tried in order after BIZ UDGothic for glyphs it lacks (Windows, then Linux names).
-FALLBACK_FAMILIES = (SHIPPED_FALLBACK, "Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans CJK SC", "Noto Sans")
+#: Shipped too: Nepali (नेपाली) is one of the kiosk's languages and BIZ UD has no Devanagari,
+#: nor the stacked diacritics of Vietnamese (ế, ộ), which Noto Sans has.
+DEVANAGARI = "Noto Sans Devanagari"
+LATIN_EXTENDED = "Noto Sans"
+#: Tried in order after BIZ UDGothic for glyphs it lacks (shipped, then Windows, then Linux names).
+FALLBACK_FAMILIES = (
+    SHIPPED_FALLBACK, LATIN_EXTENDED, DEVANAGARI, "Yu Gothic UI", "Meiryo", "Noto Sans CJK JP", "Noto Sans CJK SC",
+)
 
 MIN_TARGET_MM = 15.0
 
@@ -66,14 +72,14 @@ def stylesheet(scale: float = 1.0) -> str:
     QLabel[role="title"] {{ font-weight: bold; }}
     QLabel[role="problem"] {{ color: {WARN}; font-weight: bold; }}
     QPushButton {{
-        min-height: {target}px; padding: 6px 18px; border-radius: 12px;
+        min-height: {target}px; min-width: {target}px; padding: 6px 18px; border-radius: 12px;
         background: {CALM}; color: {INK}; border: 2px solid #8aa4c0;
     }}
     QPushButton:pressed {{ background: #c5d5e8; }}
     QPushButton:checked {{ background: {ACCENT}; color: {ACCENT_INK}; border-color: {ACCENT}; }}
     QPushButton[role="primary"] {{ background: {ACCENT}; color: {ACCENT_INK}; border-color: {ACCENT}; }}
     QPushButton[role="staff"] {{ background: #fff4d6; border-color: #c69500; }}
-    QPushButton[role="key"] {{ min-height: {round(target * 0.8)}px; padding: 2px; border-radius: 8px; }}
+    QPushButton[role="key"] {{ min-height: {target}px; min-width: {target}px; padding: 2px; border-radius: 8px; }}
     QPushButton:disabled {{ color: #8a8a8a; background: #ececec; border-color: #c8c8c8; }}
     QLineEdit {{
         min-height: {target}px; padding: 4px 12px; border: 2px solid #5b6b7b; border-radius: 8px;

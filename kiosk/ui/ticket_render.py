@@ -43,11 +43,11 @@ from PySide6.QtGui import (
 
 from kiosk.core.qr_symbol import QrSymbol, make_symbol
 from kiosk.core.receipt import BiText, Receipt
-from kiosk.ui.theme import SHIPPED_FALLBACK, UI_FAMILY, load_fonts
+from kiosk.ui.theme import DEVANAGARI, LATIN_EXTENDED, SHIPPED_FALLBACK, UI_FAMILY, load_fonts
 
 #: Tried after BIZ UDGothic for missing glyphs: Windows names first, then Linux ones.
 PRINT_FALLBACK_FAMILIES = (
-    SHIPPED_FALLBACK, "Yu Gothic", "Meiryo", "MS Gothic", "Noto Sans CJK JP", "IPAexGothic", "IPAGothic",
+    SHIPPED_FALLBACK, LATIN_EXTENDED, DEVANAGARI, "Yu Gothic", "Meiryo", "MS Gothic", "Noto Sans CJK JP", "IPAexGothic", "IPAGothic",
     "Noto Sans CJK SC", "Noto Sans CJK KR", "Noto Sans", "DejaVu Sans",
 )
 

@@ -19,3 +19,17 @@ def test_shipped_fonts_cover_rare_name_characters(qapp) -> None:
     for char in RARE_NAME_CHARACTERS:
         assert main.supportsCharacter(ord(char)) or fallback.supportsCharacter(ord(char)), char
     assert QFontDatabase.families()  # the database is alive (offscreen platform)
+
+
+def test_shipped_fonts_cover_every_language_name(qapp) -> None:
+    """Each language's own name on the language screen has glyphs in the shipped fonts (no tofu)."""
+    from kiosk.core.i18n import NATIVE_NAMES
+    from kiosk.ui.theme import DEVANAGARI, LATIN_EXTENDED
+
+    families = load_fonts()
+    shipped = (UI_FAMILY, SHIPPED_FALLBACK, LATIN_EXTENDED, DEVANAGARI)
+    assert set(shipped) <= set(families)
+    raws = [QRawFont.fromFont(QFont(family)) for family in shipped]
+    for language, name in NATIVE_NAMES.items():
+        for char in name.replace(" ", ""):
+            assert any(raw.supportsCharacter(ord(char)) for raw in raws), (language, char)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.core.i18n import NATIVE_NAMES
 from kiosk.ui.frame import Frame
@@ -31,12 +31,13 @@ class LanguageScreen(QWidget):
             button.setObjectName(f"lang-{language}")
             button.setFont(ui_font(28, bold=True))
             button.setMinimumHeight(110)
+            button.setMaximumHeight(200)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             button.setAccessibleName(NATIVE_NAMES[language])
             button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
             self.buttons[language] = button
             grid.addWidget(button, index // columns, index % columns)
-        layout.addLayout(grid)
-        layout.addStretch(1)
+        layout.addLayout(grid, 1)
 
     def show_frame(self, frame: Frame) -> None:
         self._title.setText("ことば / Language / 言语 / 언어 / Ngôn ngữ")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.forms.engine import Question
 from kiosk.core.i18n import Translator
@@ -28,7 +28,13 @@ class QuestionScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("QuestionScreen")
-        outer = QVBoxLayout(self)
+        # Landscape kiosk screens (16:9) put the keyboard beside the question, so neither
+        # has to scroll; squarer or portrait screens stack them (see resizeEvent).
+        self._split = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._split.setContentsMargins(0, 0, 0, 0)
+        self._split.setSpacing(24)
+        question_side = QWidget()
+        outer = QVBoxLayout(question_side)
         outer.setContentsMargins(0, 0, 0, 0)
         # The question scrolls above a keyboard that is always in reach, so long inputs
         # (a name with its readings, an address) never push the keys off a small screen.
@@ -64,7 +70,7 @@ class QuestionScreen(QWidget):
         self._next.setObjectName("next")
         self._next.setProperty("role", "primary")
         self._next.setFont(ui_font(26, bold=True))
-        self._next.setMinimumWidth(280)
+        self._next.setMinimumSize(320, 90)
         self._next.clicked.connect(self._submit_typed)
         self.keyboard = OnScreenKeyboard()
         layout.addWidget(self._member)
@@ -77,11 +83,20 @@ class QuestionScreen(QWidget):
         next_row.addStretch(1)
         next_row.addWidget(self._next)
         outer.addLayout(next_row)  # outside the scroll: "Next" is never scrolled away
-        outer.addWidget(self.keyboard)
+        self._split.addWidget(question_side, 1)
+        self._split.addWidget(self.keyboard)
         self.input: AnswerInput | None = None
         self._path: str | None = None
         self._language: str | None = None
         self._tr: Translator | None = None
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        wide = self.width() >= 1.5 * self.height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._split.direction() != direction:
+            self._split.setDirection(direction)
+            self._split.setStretch(1, 1 if wide else 0)
 
     def _submit_typed(self) -> None:
         if self.input is None or self._tr is None:

@@ -14,7 +14,16 @@ from __future__ import annotations
 import unicodedata
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.theme import ui_font
 
@@ -65,6 +74,7 @@ class OnScreenKeyboard(QWidget):
             button = self._key(MODE_LABELS[mode], lambda _=False, m=mode: self.set_mode(m))
             button.setCheckable(True)
             button.setObjectName(f"mode-{mode}")
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             group.addButton(button)
             self._mode_buttons[mode] = button
             top.addWidget(button)
@@ -75,13 +85,16 @@ class OnScreenKeyboard(QWidget):
         backspace = self._key("⌫", self._backspace)
         backspace.setObjectName("key-backspace")
         backspace.setAccessibleName("backspace")
+        for button in (self._space, backspace):
+            button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(160)
         top.addWidget(self._space)
         top.addWidget(backspace)
         layout.addLayout(top)
         for mode in MODES:
             pad = self._build_pad(mode)
             self._pads[mode] = pad
-            layout.addWidget(pad)
+            layout.addWidget(pad, 1)
         self.set_mode("katakana")
 
     # -- building -------------------------------------------------------------------
@@ -90,6 +103,8 @@ class OnScreenKeyboard(QWidget):
         button.setProperty("role", "key")
         button.setFont(ui_font(20))
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # tapping a key must not steal focus
+        # Keys grow to fill whatever room the screen gives the keyboard: bigger is easier.
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         button.clicked.connect(slot)
         return button
 
