@@ -184,28 +184,45 @@ class NullPrinter:
 
 
 class FilePrinter:
-    """Kind ``png``: each ticket becomes a PNG in ``folder``, for practice classes and demos.
+    """Kinds ``png`` and ``pdf``: each ticket becomes a file in ``folder``.
 
-    A real ticket's QR is encrypted, but it is still the citizen's data: only the newest
-    ``keep`` files are kept, and this printer is meant for practice personas, not for a
-    production counter.
+    For practice classes, demos and laptops without a thermal printer. A PDF page is the
+    slip at its real size (the raster at the profile's dpi, so 80 mm wide), ready for any
+    office printer. A real ticket's QR is encrypted, but it is still the citizen's data:
+    only the newest ``keep`` files are kept, and this printer is meant for practice
+    personas, not for a production counter.
     """
 
     configured = True
 
-    def __init__(self, folder: Path, keep: int = 50, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        keep: int = 50,
+        clock: Callable[[], float] = time.time,
+        file_format: str = "png",
+        profile: PrinterProfile | None = None,
+    ) -> None:
+        if file_format not in ("png", "pdf"):
+            raise ValueError(f"file_format must be png or pdf, not {file_format!r}")
         self.folder = Path(folder)
         self.keep = keep
+        self.file_format = file_format
         self._clock = clock
         self._counter = 0
+        if profile is not None:  # render tickets for this paper, as the thermal printer would
+            self.width_px, self.dpi = profile.dots_per_line, profile.dpi
 
     def print_image(self, image: Image.Image) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self._clock()))
             self._counter += 1
-            path = self.folder / f"ticket-{stamp}-{self._counter:04d}.png"
-            image.save(path, format="PNG")
+            path = self.folder / f"ticket-{stamp}-{self._counter:04d}.{self.file_format}"
+            if self.file_format == "pdf":
+                image.save(path, format="PDF", resolution=float(getattr(self, "dpi", 203)))
+            else:
+                image.save(path, format="PNG")
             self._prune()
         except OSError as exc:
             raise PrinterError(PortError.PRINTER_OFFLINE, f"cannot write tickets to {self.folder}: {exc.strerror}") from exc
@@ -213,7 +230,9 @@ class FilePrinter:
             raise PrinterError(PortError.PRINTER_FAILED, f"could not save the ticket: {type(exc).__name__}") from exc
 
     def _prune(self) -> None:
-        tickets = sorted(self.folder.glob("ticket-*.png"), key=lambda p: (p.stat().st_mtime, p.name))
+        tickets = sorted(
+            self.folder.glob(f"ticket-*.{self.file_format}"), key=lambda p: (p.stat().st_mtime, p.name)
+        )
         for old in tickets[: max(0, len(tickets) - self.keep)]:
             old.unlink(missing_ok=True)
 
@@ -363,21 +382,21 @@ def make_printer(
 ) -> Printer:
     """The printer for ``[printer]`` settings; raises ``PrinterConfigError`` for unusable ones.
 
-    kind: ``none`` → NullPrinter; ``png`` → FilePrinter into ``target`` (default: the
-    "printed-tickets" folder in the kiosk's data directory); ``file``, ``network``,
+    kind: ``none`` → NullPrinter; ``png`` / ``pdf`` → FilePrinter into ``target`` (default:
+    the "printed-tickets" folder in the kiosk's data directory), sized by ``profile``; ``file``, ``network``,
     ``usb``, ``serial``, ``dummy`` → EscPosPrinter.
     """
     if settings.kind == "none":
         return NullPrinter()
-    if settings.kind == "png":
+    if settings.kind in ("png", "pdf"):
         base = data_dir if data_dir is not None else default_data_dir()
         folder = Path(settings.target) if settings.target.strip() else base / "printed-tickets"
-        return FilePrinter(folder)
+        return FilePrinter(folder, file_format=settings.kind, profile=load_printer_profile(settings.profile))
     if settings.kind in ESCPOS_KINDS:
         return EscPosPrinter(settings, timeout_s=timeout_s)
     raise PrinterConfigError(
         PrintingErrorCode.KIND_UNKNOWN,
-        f"printer.kind {settings.kind!r} is unknown; use one of {['none', 'png', *ESCPOS_KINDS]}",
+        f"printer.kind {settings.kind!r} is unknown; use one of {['none', 'png', 'pdf', *ESCPOS_KINDS]}",
     )
 
 

@@ -238,3 +238,35 @@ def test_make_printer_builds_escpos_printers_and_rejects_unknown_kinds() -> None
     with pytest.raises(PrinterConfigError) as caught:
         make_printer(settings("bluetooth"))
     assert caught.value.code is PrintingErrorCode.KIND_UNKNOWN
+
+
+def test_pdf_kind_writes_a_real_size_slip_whose_qr_decodes(tmp_path) -> None:
+    """kind = "pdf": one PDF page per ticket, 72 mm wide on TM-T88V paper, and its QR still reads."""
+    import subprocess
+
+    import segno
+    import zxingcpp
+    from PIL import Image as PILImage
+    from pypdf import PdfReader
+
+    from kiosk.adapters.escpos_printer import make_printer
+    from kiosk.config import PrinterSettings
+
+    printer = make_printer(PrinterSettings(kind="pdf", profile="TM-T88V", target=str(tmp_path / "out")))
+    assert (printer.width_px, printer.dpi) == (512, 180)
+    text = "1" + "0123456789" * 60
+    from io import BytesIO
+
+    buffer = BytesIO()
+    segno.make(text, mode="numeric", error="m", micro=False).save(buffer, kind="png", scale=4, border=4)
+    qr = PILImage.open(BytesIO(buffer.getvalue())).convert("1")
+    slip = PILImage.new("1", (512, qr.height + 40), 1)
+    slip.paste(qr, ((512 - qr.width) // 2, 20))
+    printer.print_image(slip)
+    pdfs = list((tmp_path / "out").glob("ticket-*.pdf"))
+    assert len(pdfs) == 1
+    page = PdfReader(pdfs[0]).pages[0]
+    assert abs(float(page.mediabox.width) / 72 * 25.4 - 512 / 180 * 25.4) < 0.5
+    subprocess.run(["pdftoppm", "-r", "180", "-png", "-singlefile", str(pdfs[0]), str(tmp_path / "page")], check=True)
+    results = zxingcpp.read_barcodes(PILImage.open(tmp_path / "page.png").convert("RGB"))
+    assert [r.text for r in results] == [text]
