@@ -563,36 +563,15 @@ def sync_site(engine: Engine, config: Config) -> None:
     """
     _check_site(config)
     with _queue_errors("sync services and counters"), engine.begin() as conn:
-        for service in config.services:
-            conn.execute(
-                _upsert(
-                    conn,
-                    ServiceRow,
-                    {"id": service.id, "letter": service.letter, "active": True},
-                    keys=("id",),
-                    set_={"letter": service.letter, "active": True},
-                )
-            )
-        conn.execute(
-            update(ServiceRow)
-            .where(ServiceRow.id.not_in([service.id for service in config.services]))
-            .values(active=False)
+        tables: tuple[tuple[Any, Sequence[Any], Callable[[Any], dict[str, Any]]], ...] = (
+            (ServiceRow, config.services, lambda service: {"letter": service.letter}),
+            (CounterRow, config.counters, lambda counter: {"number": counter.number}),
         )
-        for counter in config.counters:
-            conn.execute(
-                _upsert(
-                    conn,
-                    CounterRow,
-                    {"id": counter.id, "number": counter.number, "active": True},
-                    keys=("id",),
-                    set_={"number": counter.number, "active": True},
-                )
-            )
-        conn.execute(
-            update(CounterRow)
-            .where(CounterRow.id.not_in([counter.id for counter in config.counters]))
-            .values(active=False)
-        )
+        for row, items, columns in tables:
+            for item in items:
+                values = {**columns(item), "active": True}
+                conn.execute(_upsert(conn, row, {"id": item.id, **values}, keys=("id",), set_=values))
+            conn.execute(update(row).where(row.id.not_in([item.id for item in items])).values(active=False))
 
 
 def _check_site(config: Config) -> None:

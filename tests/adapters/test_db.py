@@ -7,7 +7,6 @@ import sys
 import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from alembic import command
@@ -31,32 +30,10 @@ from kiosk.adapters.db import (
     sync_site,
     upgrade_database,
 )
-from kiosk.config import Config, ConfigError, Service, load_config
+from kiosk.config import Config, ConfigError, Service
 from kiosk.core.ports import PortError, QueueUnavailableError
 from kiosk.core.ticket import RouteStop
-
-JST = ZoneInfo("Asia/Tokyo")
-
-RESIDENTS = RouteStop("residents", 1, ("tennyu",))
-INSURANCE = RouteStop("insurance", 2, ("kokuho_kanyu",))
-CHILDREN = RouteStop("children", 3, ("jido_teate",))
-MYNUMBER = RouteStop("mynumber", 4, ("mynumber_address",))
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(tmp_path / "absent.toml", env={"KIOSK_DATA_DIR": str(tmp_path)})
-
+from tests.adapters.queue_fixtures import CHILDREN, INSURANCE, JST, MYNUMBER, RESIDENTS, FakeClock
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:

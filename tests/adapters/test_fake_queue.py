@@ -5,37 +5,15 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from kiosk.adapters.db import SqlQueueService, make_engine, sync_site, upgrade_database
 from kiosk.adapters.fake_queue import FakeQueueService
-from kiosk.config import Config, load_config
+from kiosk.config import Config
 from kiosk.core.ports import PortError, QueueUnavailableError
 from kiosk.core.ticket import RouteStop
-
-JST = ZoneInfo("Asia/Tokyo")
-
-RESIDENTS = RouteStop("residents", 1, ("tennyu",))
-INSURANCE = RouteStop("insurance", 2, ("kokuho_kanyu",))
-CHILDREN = RouteStop("children", 3, ("jido_teate",))
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Config:
-    return load_config(tmp_path / "absent.toml", env={"KIOSK_DATA_DIR": str(tmp_path)})
-
+from tests.adapters.queue_fixtures import CHILDREN, INSURANCE, JST, RESIDENTS, FakeClock
 
 @pytest.fixture
 def clock() -> FakeClock:

@@ -13,38 +13,10 @@ from kiosk.config import DEFAULT_COUNTERS
 from kiosk.core.i18n import Translator
 from kiosk.core.receipt import BiText, build_receipt
 from kiosk.core.ticket import RouteStop, Ticket, TicketSlip
+from tests.data.receipt_fixtures import JA_MESSAGES, ROUTE, TITLES
 
-#: What the Japanese catalogue is expected to say (fixture: the real catalogue comes later).
-JA_MESSAGES = {
-    "Reception ticket": "受付票",
-    "Your number": "受付番号",
-    "Go to these counters in this order": "次の順に窓口へお越しください",
-    "Counter {number}": "{number}番窓口",
-    "People waiting ahead of you: {count}": "お待ちの人数：{count}人",
-    "No one is waiting ahead of you": "お待ちの方はいません",
-    "Estimated wait: about {minutes} min": "待ち時間の目安：約{minutes}分",
-    "Please wait until your number is called.": "番号が呼ばれるまでお待ちください。",
-    "Show this code at the counter": "窓口でこのコードをお見せください",
-    "Show all {count} codes at the counter": "窓口で{count}つのコードをすべてお見せください",
-    "This code is encrypted. Hand it only to city hall staff.":
-        "このコードは暗号化されています。市役所の職員以外には渡さないでください。",
-    "Practice ticket: not a real application": "練習用の券です（本物の申請ではありません）",
-    "SAMPLE": "見本",
-}
 VI_MESSAGES = {"SAMPLE": "MẪU", "Your number": "Số của bạn"}
 
-TITLES = {
-    "tennyu": {"ja": "転入届", "en": "Notification of moving in"},
-    "kokuho_kanyu": {"ja": "国民健康保険の加入", "en": "Joining National Health Insurance"},
-    "jidou_teate": {"ja": "児童手当の認定請求", "en": "Child allowance application"},
-    "mynumber_address": {"ja": "マイナンバーカードの住所変更", "en": "My Number card address change"},
-}
-ROUTE = (
-    RouteStop("residents", 1, ("tennyu",)),
-    RouteStop("insurance", 2, ("kokuho_kanyu",)),
-    RouteStop("children", 3, ("jidou_teate",)),
-    RouteStop("mynumber", 4, ("mynumber_address",)),
-)
 # 2026-04-01 00:05 UTC is 09:05 in Japan.
 ISSUED_AT = int(datetime(2026, 4, 1, 0, 5, tzinfo=timezone.utc).timestamp())
 

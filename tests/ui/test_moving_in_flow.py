@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kiosk.adapters.db import SqlQueueService, make_engine, sync_site, upgrade_database

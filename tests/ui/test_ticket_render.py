@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -13,14 +12,13 @@ import pytest
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
-from PySide6 import __version__ as pyside_version
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QRawFont
 
 from kiosk.config import DEFAULT_COUNTERS
 from kiosk.core.i18n import Translator
 from kiosk.core.qr_symbol import make_symbol
 from kiosk.core.receipt import Receipt, build_receipt
-from kiosk.core.ticket import RouteStop, Ticket, TicketSlip
+from kiosk.core.ticket import Ticket, TicketSlip
 from kiosk.ui.theme import UI_FAMILY
 from kiosk.ui.ticket_render import (
     QUIET_ZONE_MODULES,
@@ -32,35 +30,9 @@ from kiosk.ui.ticket_render import (
     save_png,
     to_mono,
 )
+from tests.data.receipt_fixtures import JA_MESSAGES, ROUTE, TITLES
 
-JA_MESSAGES = {
-    "Reception ticket": "受付票",
-    "Your number": "受付番号",
-    "Go to these counters in this order": "次の順に窓口へお越しください",
-    "Counter {number}": "{number}番窓口",
-    "Please wait until your number is called.": "番号が呼ばれるまでお待ちください。",
-    "People waiting ahead of you: {count}": "お待ちの人数：{count}人",
-    "Estimated wait: about {minutes} min": "待ち時間の目安：約{minutes}分",
-    "Show this code at the counter": "窓口でこのコードをお見せください",
-    "Show all {count} codes at the counter": "窓口で{count}つのコードをすべてお見せください",
-    "This code is encrypted. Hand it only to city hall staff.":
-        "このコードは暗号化されています。市役所の職員以外には渡さないでください。",
-    "Practice ticket: not a real application": "練習用の券です（本物の申請ではありません）",
-    "SAMPLE": "見本",
-}
-TITLES = {
-    "tennyu": {"ja": "転入届", "en": "Notification of moving in"},
-    "kokuho_kanyu": {"ja": "国民健康保険の加入", "en": "Joining National Health Insurance"},
-    "jidou_teate": {"ja": "児童手当の認定請求", "en": "Child allowance application"},
-    "mynumber_address": {"ja": "マイナンバーカードの住所変更", "en": "My Number card address change"},
-}
-# The moving-in bundle of a family of four: 転入届 + 国保 + 児童手当 + マイナンバーカード.
-FAMILY_ROUTE = (
-    RouteStop("residents", 1, ("tennyu",)),
-    RouteStop("insurance", 2, ("kokuho_kanyu",)),
-    RouteStop("children", 3, ("jidou_teate",)),
-    RouteStop("mynumber", 4, ("mynumber_address",)),
-)
+FAMILY_ROUTE = ROUTE
 # QR-HANDOFF.md measured the sealed family-of-four bundle at about 1,000 digits.
 FAMILY_DIGITS = "".join(random.Random(20260401).choice("0123456789") for _ in range(1000))
 # Profiles of printing/printers: TM-T20II class 80 mm, TM-T88V class 80 mm, 58 mm.
