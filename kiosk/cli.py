@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "kiosk.commands.check_forms",
     "kiosk.commands.keys",
     "kiosk.commands.decode",
+    "kiosk.commands.encode",
+    "kiosk.commands.staff",
 )
 
 

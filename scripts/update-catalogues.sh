@@ -62,3 +62,14 @@ for dir in "${DIRS[@]}"; do
   "$PYBABEL" update -i "$POT" -o "$po" -l "$locale" \
     --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching
 done
+
+# The staff console's catalogue: Japanese only (staff, exports and printed forms are
+# Japanese whatever language the citizen used), so it never burdens the citizen languages.
+STAFF_POT=locales/staff.pot
+STAFF_PO=locales/ja/LC_MESSAGES/staff.po
+"$PYBABEL" extract -F babel-staff.cfg -k N_ -k gettext --no-location --sort-output --omit-header \
+  -o "$STAFF_POT" .
+if [ ! -f "$STAFF_PO" ]; then
+  "$PYBABEL" init -i "$STAFF_POT" -o "$STAFF_PO" -l ja -D staff
+fi
+"$PYBABEL" update -i "$STAFF_POT" -o "$STAFF_PO" -l ja -D staff --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching

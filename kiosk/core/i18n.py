@@ -63,10 +63,15 @@ class Translator:
         return BABEL_LOCALES.get(self.language, "en")
 
 
+#: The staff console's own catalogue: it is always Japanese (staff read Japanese), so its
+#: strings are translated into ``ja`` only and stay out of the twelve citizen catalogues.
+STAFF_DOMAIN = "staff"
+
+
 @cache
-def load_translator(locales_dir: Path, language: str) -> Translator:
+def load_translator(locales_dir: Path, language: str, domain: str = DOMAIN) -> Translator:
     """Read one language's catalogue; a missing catalogue gives the English msgids."""
-    po_path = locales_dir / catalogue_dir_name(language) / "LC_MESSAGES" / f"{DOMAIN}.po"
+    po_path = locales_dir / catalogue_dir_name(language) / "LC_MESSAGES" / f"{domain}.po"
     if not po_path.exists():
         return Translator(language)
     with po_path.open("rb") as handle:

@@ -407,6 +407,11 @@ def read_header(text: str) -> Header:
 
 
 def _parse(digits: str) -> tuple[Header, str]:
+    if len(digits) < HEADER_DIGITS:
+        # Shorter than any version's header (every sealed payload is far longer): a shop
+        # barcode (JAN 49…), a phone number, a misread. Saying "newer version" would send
+        # staff hunting for an update that does not exist.
+        raise PayloadError(PayloadErrorCode.NOT_OURS, "text is shorter than any ticket code")
     version = ord(digits[0]) - 48
     if version == 0:
         raise PayloadError(PayloadErrorCode.NOT_OURS, "version digit 0 is never used")
@@ -415,8 +420,6 @@ def _parse(digits: str) -> tuple[Header, str]:
             PayloadErrorCode.UNKNOWN_VERSION,
             f"format version {version} is not known to this decoder (it reads version {FORMAT_VERSION})",
         )
-    if len(digits) < HEADER_DIGITS:
-        raise PayloadError(PayloadErrorCode.TRUNCATED, "text is shorter than the header")
     head = digits[:HEADER_DIGITS]
     if damm_check_digit(head[:-1]) != head[-1]:
         raise PayloadError(PayloadErrorCode.NOT_OURS, "header check digit does not match")
