@@ -145,3 +145,62 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
             window.setGeometry(screen.geometry())
         window.showFullScreen()
     return app.exec()
+
+
+def build_staff(
+    config: Config,
+    *,
+    keyring,
+    image_decoder,
+    open_camera=None,
+    decode_frame=None,
+    print_pdf=None,
+):
+    """The staff console's controller and window, wired; the caller shows the window."""
+    from kiosk.core.i18n import STAFF_DOMAIN
+    from kiosk.ui.staff.staff_controller import StaffController
+    from kiosk.ui.staff.staff_window import StaffWindow
+
+    catalog = load_catalog(
+        forms_dir(), [c.id for c in config.counters], service_ids=[s.id for s in config.services]
+    )
+    tr = load_translator(locales_dir(), "ja", STAFF_DOMAIN)
+    controller = StaffController(catalog, keyring, tr, image_decoder)
+    window = StaffWindow(controller, tr, open_camera, decode_frame, print_pdf)
+    return controller, window
+
+
+def run_staff(config: Config, *, keys_dir=None, camera: str | None = "0") -> int:
+    """Start the staff console with the real adapters (keys, zxing-cpp, OpenCV camera)."""
+    from datetime import timezone
+
+    from kiosk.adapters.keys import load_keyring
+    from kiosk.adapters.qr_image import decode_image
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    private_dir = keys_dir or config.private_keys_dir
+
+    def keyring():
+        # Read at each decode, so keys installed or rotated while the console runs count.
+        return load_keyring(private_dir, config.key_grace_days, datetime.now(timezone.utc))
+
+    open_camera = decode_frame = None
+    if camera is not None:
+        from kiosk.adapters.camera import CameraSource, FrameDecoder
+
+        source = int(camera) if camera.isdigit() else camera
+        open_camera = partial(CameraSource, source)
+        decode_frame = FrameDecoder().decode
+    controller, window = build_staff(
+        config, keyring=keyring, image_decoder=decode_image, open_camera=open_camera,
+        decode_frame=decode_frame, print_pdf=_pdf_printer(config),
+    )
+    window.show()
+    return app.exec()
+
+
+def _pdf_printer(config: Config):
+    """The A4 official-form renderer, or None when this installation has no layouts."""
+    return None
