@@ -154,7 +154,6 @@ def build_staff(
     image_decoder,
     open_camera=None,
     decode_frame=None,
-    print_pdf=None,
 ):
     """The staff console's controller and window, wired; the caller shows the window."""
     from kiosk.core.i18n import STAFF_DOMAIN
@@ -164,9 +163,19 @@ def build_staff(
     catalog = load_catalog(
         forms_dir(), [c.id for c in config.counters], service_ids=[s.id for s in config.services]
     )
+    from kiosk.core.layouts import load_layouts
+    from kiosk.paths import printing_dir
+    from kiosk.ui.form_pdf import render_bundle_pdf
+
+    # The official forms' A4 layouts are data (printing/layouts); a broken layout stops the
+    # console at start-up with the file and the fix, not at the first print.
+    layouts = load_layouts(printing_dir() / "layouts", catalog)
     tr = load_translator(locales_dir(), "ja", STAFF_DOMAIN)
     controller = StaffController(catalog, keyring, tr, image_decoder)
-    window = StaffWindow(controller, tr, open_camera, decode_frame, print_pdf)
+    window = StaffWindow(
+        controller, tr, open_camera, decode_frame,
+        print_pdf=lambda described, path: render_bundle_pdf(described, layouts, path),
+    )
     return controller, window
 
 
@@ -195,12 +204,8 @@ def run_staff(config: Config, *, keys_dir=None, camera: str | None = "0") -> int
         decode_frame = FrameDecoder().decode
     controller, window = build_staff(
         config, keyring=keyring, image_decoder=decode_image, open_camera=open_camera,
-        decode_frame=decode_frame, print_pdf=_pdf_printer(config),
+        decode_frame=decode_frame,
     )
     window.show()
     return app.exec()
 
-
-def _pdf_printer(config: Config):
-    """The A4 official-form renderer, or None when this installation has no layouts."""
-    return None

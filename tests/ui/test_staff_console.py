@@ -177,3 +177,24 @@ def test_failures_are_codes_with_japanese_messages(console) -> None:
     scan(window, tampered)
     assert "[QR_007]" in window.status.text()
     assert controller.view.described is None
+
+
+def test_print_writes_the_official_forms_pdf_and_refuses_practice(console, monkeypatch) -> None:
+    """The PDF action writes every form of the bundle as A4 pages; practice tickets are refused."""
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog
+
+    controller, window, encode, work = console
+    (text,) = encode(family_bundle())
+    scan(window, text)
+    target = work / "forms.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    window.buttons["pdf"].click()
+    pages = PdfReader(target).pages
+    assert len(pages) >= 4 and abs(float(pages[0].mediabox.width) / 72 * 25.4 - 210) < 1
+    assert "A-017" in pages[0].extract_text()
+    (practice,) = encode(family_bundle(practice=True))
+    scan(window, practice)
+    target.unlink()
+    window.buttons["pdf"].click()
+    assert not target.exists() and controller.view.is_error

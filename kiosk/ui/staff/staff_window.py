@@ -40,6 +40,7 @@ WARNINGS = N_("Check: {warnings}")
 READING = N_("Reading… ({count} digits)")
 CAMERA_FAILED = N_("The camera could not be used ({code}).")
 COPIED = N_("Copied: {label}")
+TICKET = N_("Ticket")
 
 
 class StaffWindow(QMainWindow):
@@ -153,8 +154,8 @@ class StaffWindow(QMainWindow):
             self.tree.clear()
             self._set_actions(False)
             return
-        self.setWindowTitle(f"{tr.gettext(N_('Ticket'))} {described['ticket']} — {base_title}")
-        self.ticket.setText(f"{tr.gettext(N_('Ticket'))} {described['ticket']}")
+        self.setWindowTitle(f"{tr.gettext(TICKET)} {described['ticket']} — {base_title}")
+        self.ticket.setText(f"{tr.gettext(TICKET)} {described['ticket']}")
         code = described["language"]
         self.language.setText(tr.gettext(LANGUAGE_LINE).format(language=f"{NATIVE_NAMES.get(code, code)} ({code})"))
         self.practice.setVisible(bool(described["practice"]))
