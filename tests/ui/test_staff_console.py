@@ -198,3 +198,41 @@ def test_print_writes_the_official_forms_pdf_and_refuses_practice(console, monke
     target.unlink()
     window.buttons["pdf"].click()
     assert not target.exists() and controller.view.is_error
+
+
+def test_webcam_button_previews_and_decodes_a_ticket_held_up(qtbot, tmp_path: Path) -> None:
+    """The camera path end to end: OpenCV capture (a video of a ticket) → preview → decoded forms."""
+    from functools import partial
+
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    from kiosk.adapters.camera import CameraSource, FrameDecoder
+
+    init_keys(tmp_path / "private", tmp_path / "public.pem")
+    key_id, public = load_public_key(tmp_path / "public.pem")
+    (text,) = encode_bundle(family_bundle(), public, key_id)
+    render_png(text, tmp_path / "qr.png", scale=5)
+    qr = np.array(Image.open(tmp_path / "qr.png").convert("RGB"))[:, :, ::-1]
+    video = tmp_path / "ticket.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 15, (1280, 720))
+    for shift in range(20):  # the ticket drifts a little in front of the camera
+        frame = np.full((720, 1280, 3), 235, np.uint8)
+        y, x = 100 + shift, 300 + 2 * shift
+        frame[y:y + qr.shape[0], x:x + qr.shape[1]] = qr
+        writer.write(frame)
+    writer.release()
+
+    config = load_config(tmp_path / "absent.toml", env={"KIOSK_DATA_DIR": str(tmp_path / "data")})
+    controller, window = build_staff(
+        config, keyring=lambda: load_keyring(tmp_path / "private", 30), image_decoder=decode_image,
+        open_camera=partial(CameraSource, video), decode_frame=FrameDecoder().decode,
+    )
+    qtbot.addWidget(window)
+    window.show()
+    window.buttons["camera"].click()
+    qtbot.waitUntil(lambda: controller.view.described is not None, timeout=20000)
+    assert controller.view.described["ticket"] == "A-017"
+    assert window.preview.pixmap() is not None and not window.preview.pixmap().isNull()
+    window.close()
