@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from kiosk.config import Config
 from kiosk.core import session as flow
 from kiosk.core.bundle import Bundle
+from kiosk.core.errors import KioskError
 from kiosk.core.forms import AnswerErrorCode, Problem, to_records
 from kiosk.core.forms.model import FieldKind, FormCatalog
 from kiosk.core.i18n import Translator
@@ -203,7 +204,13 @@ class SessionController(QObject):
         self._set(flow.answer(self.state, self.catalog, self._counter_order, value, self._today()))
 
     def _look_up_postal_code(self, question, code: str) -> bool:
-        candidates = tuple(self._addresses.lookup(code))
+        try:
+            candidates = tuple(self._addresses.lookup(code))
+        except KioskError as exc:
+            # The postal-code data itself is unreadable: let the citizen type the address
+            # rather than block the visit on a lookup that cannot work.
+            log.warning("postal code lookup unavailable: %s", exc.code.value)
+            return True
         if not candidates:
             return False
         target = question.fills_path

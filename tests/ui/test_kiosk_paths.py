@@ -151,3 +151,22 @@ def test_date_boxes_advance_by_themselves_and_take_era_years(make_kiosk, qtbot) 
     assert widget.findChild(QLabel, "date-preview").text() == "昭和63年5月20日（1988-05-20）"
     driver.tap_named("next")
     assert controller.state.answers["applicant_birth_date"].isoformat() == "1988-05-20"
+
+
+class BrokenAddressLookup:
+    """The postal-code data cannot be read (a damaged install)."""
+
+    def lookup(self, postal_code: str):
+        from kiosk.adapters.postal import AddressLookupError, PostalErrorCode
+
+        raise AddressLookupError(PostalErrorCode.UNAVAILABLE, "postal code database unreadable")
+
+
+def test_unreadable_postal_data_lets_the_citizen_type_the_address(make_kiosk, qtbot) -> None:
+    """A broken postal-code database never blocks the visit: the address is typed by hand."""
+    config, controller, window = make_kiosk(addresses=BrokenAddressLookup())
+    driver = start_visit(qtbot, window, "en")
+    answer_until(driver, window, "new_postal_code")
+    driver.answer_current(ANSWERS)
+    assert window.question.input.question.path == "new_address"
+    assert window.question.input.edits["prefecture"].text() == ""
