@@ -236,3 +236,17 @@ def test_webcam_button_previews_and_decodes_a_ticket_held_up(qtbot, tmp_path: Pa
     assert controller.view.described["ticket"] == "A-017"
     assert window.preview.pixmap() is not None and not window.preview.pixmap().isNull()
     window.close()
+
+
+def test_a_missing_required_field_is_shown_as_a_warning(console) -> None:
+    """A record without its move date (e.g. from an older kiosk) still shows, with a warning to check."""
+    from dataclasses import replace
+
+    controller, window, encode, _ = console
+    bundle = family_bundle()
+    tennyu = bundle.forms[0]
+    damaged = replace(tennyu, values={k: v for k, v in tennyu.values.items() if k != 1})
+    (text,) = encode(replace(bundle, forms=(damaged, *bundle.forms[1:])))
+    scan(window, text)
+    assert controller.view.described["ticket"] == "A-017"
+    assert window.warnings.text() and "異動日" in window.warnings.text()
