@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.core.bundle import Bundle, FormRecord
-from kiosk.core.payload import bundle_to_cbor, decode_texts, digits_to_bytes, bytes_to_digits, encode_bundle
+from kiosk.core.payload import (
+    bundle_to_cbor,
+    bytes_to_digits,
+    decode_texts,
+    digits_to_bytes,
+    encode_bundle,
+)
 
 PRIVATE = X25519PrivateKey.generate()
 KEYRING = {3: PRIVATE}
@@ -87,3 +94,40 @@ def test_any_bundle_round_trips_exactly(bundle: Bundle) -> None:
 def test_digit_codec_round_trips_any_bytes(data: bytes) -> None:
     """The decimal encoding is a bijection on byte strings, leading zeros included."""
     assert digits_to_bytes(bytes_to_digits(data)) == data
+
+
+def test_maximal_and_empty_fields_round_trip_and_one_too_many_is_refused() -> None:
+    """An all-empty bundle and the largest one nine version-20 codes hold decode exactly; one more byte is TOO_LARGE."""
+    import random
+
+    from kiosk.core.payload import MAX_PARTS, PayloadError, PayloadErrorCode, deflate
+
+    public, key_id = PRIVATE.public_key(), 3
+    empty = Bundle("", "ja", False, 0, "", (FormRecord("f", 0, {1: "", 2: {}, 3: []}),))
+    assert decode_texts(encode_bundle(empty, public, key_id), KEYRING) == empty
+
+    rng = random.Random(7)  # incompressible names: CJK ideographs, Ext-B, emoji
+    alphabet = [chr(c) for c in range(0x4E00, 0x9FFF)] + ["𠮷", "髙", "﨑", "👨\u200d👩\u200d👧"]
+    long_text = "".join(rng.choice(alphabet) for _ in range(4000))
+
+    def bundle_of(length: int) -> Bundle:
+        return Bundle("A-999", "ja", False, 0, "k", (FormRecord("tennyu", 1, {1: long_text[:length]}),))
+
+    low, high = 1, 4000  # binary search for the longest field that still fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        try:
+            encode_bundle(bundle_of(middle), public, key_id)
+            low = middle
+        except PayloadError as exc:
+            assert exc.code is PayloadErrorCode.TOO_LARGE
+            high = middle - 1
+    assert 100 < low < 4000
+    largest = bundle_of(low)
+    texts = encode_bundle(largest, public, key_id)
+    assert len(texts) <= MAX_PARTS
+    assert decode_texts(list(reversed(texts)), KEYRING) == largest
+    assert len(deflate(bundle_to_cbor(largest))) > 4000
+    with pytest.raises(PayloadError) as info:
+        encode_bundle(bundle_of(low + 1), public, key_id)
+    assert info.value.code is PayloadErrorCode.TOO_LARGE
