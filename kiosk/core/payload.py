@@ -37,7 +37,7 @@ class PayloadErrorCode(ErrorCode):
     PARTS_MISMATCH = "QR_005"  # parts of different messages, or contradicting duplicates
     UNKNOWN_KEY = "QR_006"  # key id not in the keyring (rotated out, or another city)
     WRONG_KEY_OR_TAMPERED = "QR_007"  # authentication failed
-    BAD_CONTENT = "QR_008"  # authentic, but not valid zlib / CBOR / bundle structure
+    BAD_CONTENT = "QR_008"  # authentic, but not valid deflate / CBOR / bundle structure
     TOO_LARGE = "QR_009"  # encoder: the bundle needs more than MAX_PARTS codes
     BUNDLE_INVALID = "QR_010"  # encoder: a value that the format cannot carry
 
@@ -76,7 +76,7 @@ HEADER_DIGITS = 19
 MAX_KEY_ID = 9999
 MAX_MESSAGE_ID = 999_999
 MAX_PARTS = 9
-#: Decompressed-size ceiling: a guard against zlib bombs sealed with the (public) key.
+#: Decompressed-size ceiling: a guard against decompression bombs sealed with the (public) key.
 #: The encoder refuses bundles above it, so everything encodable stays decodable.
 MAX_CONTENT_BYTES = 65_536
 #: Anything longer than a version-40 numeric code plus generous whitespace is not ours;
