@@ -3,18 +3,17 @@
 One SQLite file on a standalone kiosk PC, or one PostgreSQL server (psycopg 3) shared by
 every kiosk, counter and board on a closed LAN. This is the only module that knows the
 dialect: engines, SQLite pragmas, the atomic upsert that allocates ticket numbers.
-It also holds the queue rules the in-memory ``FakeQueueService`` must share (business
-day, number format, visit statuses, wait priors). The tables hold numbers, routes,
+It also holds the dialect-free helpers the in-memory ``FakeQueueService`` shares
+(business day, number format, request checks); statuses, staff-call results and wait
+estimates live in ``kiosk.core.queue_rules``. The tables hold numbers, routes,
 times, language tags and procedure (form) ids only: never a name, an address, a birth
 date or an answer, and nothing here may log one. Callers get frozen dataclasses from
-``kiosk.core`` and the errors of ``kiosk.core.ports``, never ORM objects or driver
-exceptions.
+``kiosk.core`` and the errors of ``kiosk.core.ports`` and ``kiosk.core.queue_rules``,
+never ORM objects or driver exceptions.
 """
 
 from __future__ import annotations
 
-import enum
-import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,11 +33,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
     create_engine,
     event,
     func,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -51,24 +52,35 @@ from sqlalchemy.types import TypeDecorator
 
 from kiosk.config import ALL_LANGUAGES, Config, ConfigError
 from kiosk.core.ports import Clock, CounterWait, PortError, QueueUnavailableError
+from kiosk.core.queue_rules import (
+    CALL_EVENTS,
+    FINISH_EVENTS,
+    LEARNING_WINDOW_DAYS,
+    VISIT_DONE,
+    BoardSnapshot,
+    CalledTicket,
+    CounterBoard,
+    EventKind,
+    QueueError,
+    QueueErrorCode,
+    ServiceTimes,
+    TicketStatus,
+    VisitEvent,
+    VisitStatus,
+    estimate_work_min,
+    learn_service_times,
+    service_samples,
+    split_procedures,
+)
 from kiosk.core.ticket import RouteStop, Ticket
 
 #: Local timezone of the business day. The site config has no timezone setting yet, so
 #: callers pass one explicitly when a site is not in Japan.
 DEFAULT_TIMEZONE = "Asia/Tokyo"
 
-#: Prior service time per counter, in minutes, used for "people waiting × minutes".
-#: Rough figures for a 市民課 floor (moving-in at the residents' counter takes longest;
-#: My Number card work includes identity checks). The later queue issue replaces them
-#: with times learned from ticket_events; until then they are honest round numbers.
-PRIOR_SERVICE_MINUTES: Mapping[str, int] = {
-    "residents": 8,
-    "insurance": 6,
-    "children": 5,
-    "mynumber": 7,
-}
-#: Prior for a counter a site adds that the table above does not know.
-DEFAULT_SERVICE_MINUTES = 6
+#: How long learned service times are reused before the event log is read again. Other
+#: counters serve too; a minute of staleness moves an estimate by well under a minute.
+SERVICE_TIMES_TTL = timedelta(seconds=60)
 
 #: How long a SQLite connection waits for another writer before failing (milliseconds).
 #: Issuing a ticket holds the write lock for about a millisecond; 10 s covers a slow disk.
@@ -89,42 +101,6 @@ _READ_ONLY = "kiosk_read_only"
 
 
 # --------------------------------------------------------------------------- rules
-
-
-class TicketStatus(enum.StrEnum):
-    """The ticket as a whole."""
-
-    OPEN = "open"  # some visit on its route is not finished yet
-    DONE = "done"  # every visit is served, passed or skipped
-    CANCELLED = "cancelled"  # withdrawn; its remaining visits are cancelled too
-
-
-class VisitStatus(enum.StrEnum):
-    """One stop of a ticket's route. A visit is *current* when every earlier one is done."""
-
-    WAITING = "waiting"  # queued here (if current) or further down the route
-    CALLED = "called"  # staff called the number; the citizen is at this counter
-    SERVED = "served"  # this counter finished its procedures
-    PASSED = "passed"  # this counter handed the ticket on to the next stop
-    SKIPPED = "skipped"  # the stop was dropped (not needed, or a no-show not recalled)
-    CANCELLED = "cancelled"  # the ticket was withdrawn before this stop
-
-
-#: Visits after which the next stop on the route becomes current.
-VISIT_DONE = frozenset({VisitStatus.SERVED, VisitStatus.PASSED, VisitStatus.SKIPPED})
-
-
-class EventKind(enum.StrEnum):
-    """What happened to a ticket; the log from which statistics and wait times are learned."""
-
-    ISSUED = "issued"
-    CALLED = "called"
-    RECALLED = "recalled"
-    SKIPPED = "skipped"
-    NO_SHOW = "no_show"
-    SERVED = "served"
-    PASSED_ON = "passed_on"
-    CANCELLED = "cancelled"
 
 
 class SystemClock:
@@ -159,18 +135,21 @@ def format_number(letter: str, seq: int) -> str:
     return f"{letter}-{seq:03d}"
 
 
-def estimate_wait_min(counter_id: str, people_waiting: int) -> int:
-    """People waiting × the counter's prior service time, in whole minutes."""
-    minutes = PRIOR_SERVICE_MINUTES.get(counter_id, DEFAULT_SERVICE_MINUTES)
-    return math.ceil(people_waiting * minutes)
+def counter_waits(
+    config: Config, queues: Mapping[str, Sequence[tuple[str, ...]]], times: ServiceTimes
+) -> list[CounterWait]:
+    """One entry per configured counter, in config order: people waiting and the work ahead.
 
-
-def counter_waits(config: Config, waiting: Mapping[str, int]) -> list[CounterWait]:
-    """One entry per configured counter, in config order, with people waiting and the estimate."""
+    ``queues`` maps a counter id to the procedure ids of each visit waiting there.
+    """
     return [
-        CounterWait(counter.id, people, estimate_wait_min(counter.id, people))
+        CounterWait(
+            counter.id,
+            len(waiting),
+            estimate_work_min(times, ((counter.id, procs) for procs in waiting)),
+        )
         for counter in config.counters
-        for people in (waiting.get(counter.id, 0),)
+        for waiting in (queues.get(counter.id, ()),)
     ]
 
 
@@ -259,6 +238,8 @@ class CounterRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     number: Mapped[int]
     active: Mapped[bool] = mapped_column(default=True)
+    # Staff open and close their counter; a closed counter calls no one (migration 0002).
+    is_open: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class TicketRow(Base):
@@ -456,13 +437,13 @@ def _reason(exc: SQLAlchemyError) -> str:
 
 #: The newest migration. Checked against Alembic's own head by a test; kept here so that a
 #: kiosk whose database is already current skips importing Alembic (most of a second).
-SCHEMA_HEAD = "0001"
+SCHEMA_HEAD = "0002"
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 
-def alembic_config(url: str | None = None) -> "AlembicConfig":
+def alembic_config(url: str | None = None) -> AlembicConfig:
     """Alembic settings built in code, so no alembic.ini has to ship with the kiosk.
 
     Developers create a new revision with
@@ -655,6 +636,7 @@ class SqlQueueService:
         self._clock = clock
         self._zone = ZoneInfo(timezone)
         self._starts_hour = check_starts_hour(config.business_day_starts_hour)
+        self._times: tuple[datetime, ServiceTimes] | None = None
 
     def business_day(self) -> date:
         """Today's business day by this service's clock."""
@@ -733,21 +715,365 @@ class SqlQueueService:
             )
             # Counted inside the same (write-locked on SQLite) transaction, so two
             # kiosks issuing at once are told different numbers of people ahead.
-            ahead = _waiting_counts(conn, day, exclude_ticket=ticket_id).get(stops[0].counter_id, 0)
+            queue_ahead = _waiting_visits(conn, day, exclude_ticket=ticket_id).get(
+                stops[0].counter_id, []
+            )
+            times = self._service_times(conn, now)
         return Ticket(
             number=format_number(letter, seq),
             service_id=service_id,
             issued_at=int(now.timestamp()),
             route=stops,
-            people_ahead=ahead,
-            estimated_wait_min=estimate_wait_min(stops[0].counter_id, ahead),
+            people_ahead=len(queue_ahead),
+            estimated_wait_min=estimate_work_min(
+                times, ((stops[0].counter_id, procs) for procs in queue_ahead)
+            ),
         )
 
     def waiting_summary(self) -> list[CounterWait]:
         day = business_day(self._now(), self._starts_hour, self._zone)
         with _queue_errors("read the waiting summary"), self._reader.begin() as conn:
-            counts = _waiting_counts(conn, day)
-        return counter_waits(self._config, counts)
+            queues = _waiting_visits(conn, day)
+            times = self._service_times(conn, self._now())
+        return counter_waits(self._config, queues, times)
+
+    # ----------------------------------------------------------------- staff calling
+
+    def open_counter(self, counter_id: str) -> None:
+        """Let staff call at this counter again (counters start open)."""
+        self._set_open(counter_id, True)
+
+    def close_counter(self, counter_id: str) -> None:
+        """Stop calling at this counter; tickets already called here can still be finished."""
+        self._set_open(counter_id, False)
+
+    def set_priority(self, ticket_number: str, priority: bool = True) -> None:
+        """Put a ticket first (or back in issue order) at every counter of its route."""
+        day = self.business_day()
+        with _queue_errors("set a ticket's priority"), self._engine.begin() as conn:
+            ticket = _ticket(conn, day, ticket_number)
+            _require(ticket.status == TicketStatus.OPEN, f"ticket {ticket_number} is {ticket.status}")
+            conn.execute(update(TicketRow).where(TicketRow.id == ticket.id).values(priority=priority))
+
+    def call_next(self, counter_id: str) -> CalledTicket | None:
+        """Call the next citizen to this counter; None when no one is waiting here.
+
+        Order: priority tickets first, then the ticket's original issue time (a citizen
+        passed on from another counter keeps their place), a skipped one from its skip.
+        """
+        now = self._now()
+        day = business_day(now, self._starts_hour, self._zone)
+        with _queue_errors("call the next ticket"), self._engine.begin() as conn:
+            if not _counter(conn, counter_id).is_open:
+                raise QueueError(QueueErrorCode.COUNTER_CLOSED, f"counter {counter_id!r} is closed")
+            # A waiting visit with a called_at was skipped at that time (see skip()).
+            queue_time = case(
+                (VisitRow.called_at.is_not(None), VisitRow.called_at), else_=TicketRow.issued_at
+            )
+            stmt = (
+                select(
+                    VisitRow.ticket_id,
+                    VisitRow.position,
+                    VisitRow.procedures,
+                    TicketRow.number,
+                    TicketRow.language,
+                    TicketRow.priority,
+                )
+                .join(TicketRow, TicketRow.id == VisitRow.ticket_id)
+                .where(
+                    VisitRow.counter_id == counter_id,
+                    VisitRow.status == VisitStatus.WAITING,
+                    TicketRow.business_day == day,
+                    TicketRow.status == TicketStatus.OPEN,
+                    ~_unfinished_before(),
+                )
+                .order_by(TicketRow.priority.desc(), queue_time, TicketRow.id)
+                .limit(1)
+            )
+            if conn.dialect.name == "postgresql":
+                # Two staff at counters of the same type may call at the same instant.
+                # FOR UPDATE locks the chosen visit until commit; SKIP LOCKED makes the
+                # other caller take the next unlocked one instead of waiting and then
+                # calling the same citizen. SQLite needs neither: every write
+                # transaction here starts with BEGIN IMMEDIATE (_on_sqlite_begin), which
+                # holds the database's single write lock, so the read and the update
+                # below run with no other writer in between.
+                stmt = stmt.with_for_update(skip_locked=True, of=VisitRow)
+            row = conn.execute(stmt).first()
+            if row is None:
+                return None
+            changed = conn.execute(
+                update(VisitRow)
+                .where(
+                    VisitRow.ticket_id == row.ticket_id,
+                    VisitRow.position == row.position,
+                    VisitRow.status == VisitStatus.WAITING,
+                )
+                .values(status=VisitStatus.CALLED, called_at=now)
+            )
+            if changed.rowcount != 1:  # pragma: no cover - guarded by the lock above
+                raise QueueUnavailableError(PortError.QUEUE_UNAVAILABLE, "the ticket was taken meanwhile")
+            _log(conn, row.ticket_id, row.position, EventKind.CALLED, now, counter_id)
+        return CalledTicket(
+            number=row.number,
+            counter_id=counter_id,
+            counter_number=self._counter_number(counter_id),
+            position=row.position,
+            procedures=split_procedures(row.procedures),
+            language=row.language,
+            called_at=int(now.timestamp()),
+            priority=bool(row.priority),
+        )
+
+    def recall(self, ticket_number: str, counter_id: str) -> CalledTicket:
+        """Call a ticket already called at this counter again (the board shows it anew)."""
+        now = self._now()
+        with _queue_errors("recall a ticket"), self._engine.begin() as conn:
+            ticket, visit = self._called_visit(conn, ticket_number, counter_id, now)
+            _set_visit(conn, visit, called_at=now)
+            _log(conn, ticket.id, visit.position, EventKind.RECALLED, now, counter_id)
+        return CalledTicket(
+            number=ticket.number,
+            counter_id=counter_id,
+            counter_number=self._counter_number(counter_id),
+            position=visit.position,
+            procedures=split_procedures(visit.procedures),
+            language=ticket.language,
+            called_at=int(now.timestamp()),
+            priority=bool(ticket.priority),
+        )
+
+    def skip(self, ticket_number: str, counter_id: str) -> None:
+        """The called citizen is not here yet: back to waiting, queued from now.
+
+        The ticket is called again after everyone issued before the skip, so "call
+        next" moves on instead of calling the absent citizen again at once.
+        """
+        now = self._now()
+        with _queue_errors("skip a ticket"), self._engine.begin() as conn:
+            ticket, visit = self._called_visit(conn, ticket_number, counter_id, now)
+            _set_visit(conn, visit, status=VisitStatus.WAITING, called_at=now)
+            _log(conn, ticket.id, visit.position, EventKind.SKIPPED, now, counter_id)
+
+    def no_show(self, ticket_number: str, counter_id: str) -> None:
+        """The called citizen never came: this stop and the rest of the route are dropped.
+
+        Later stops usually depend on this one (no health insurance without the moving-in
+        notice), so the ticket is done; a citizen who turns up later takes a new ticket.
+        """
+        now = self._now()
+        with _queue_errors("mark a no-show"), self._engine.begin() as conn:
+            ticket, visit = self._called_visit(conn, ticket_number, counter_id, now)
+            conn.execute(
+                update(VisitRow)
+                .where(VisitRow.ticket_id == ticket.id, VisitRow.position >= visit.position)
+                .values(status=VisitStatus.SKIPPED, finished_at=now)
+            )
+            conn.execute(update(TicketRow).where(TicketRow.id == ticket.id).values(status=TicketStatus.DONE))
+            _log(conn, ticket.id, visit.position, EventKind.NO_SHOW, now, counter_id)
+
+    def serve(self, ticket_number: str, counter_id: str) -> None:
+        """This counter finished the called ticket's procedures.
+
+        If the route has further stops the next one becomes current (as with pass_on,
+        recorded as 'served'); after the last stop the ticket is done.
+        """
+        self._finish(ticket_number, counter_id, EventKind.SERVED)
+
+    def pass_on(self, ticket_number: str, counter_id: str) -> None:
+        """Finished here; the ticket now waits at its next stop, keeping its issue time."""
+        self._finish(ticket_number, counter_id, EventKind.PASSED_ON)
+
+    def cancel(self, ticket_number: str) -> None:
+        """Withdraw an open ticket: its unfinished visits are cancelled."""
+        now = self._now()
+        day = business_day(now, self._starts_hour, self._zone)
+        with _queue_errors("cancel a ticket"), self._engine.begin() as conn:
+            ticket = _ticket(conn, day, ticket_number)
+            _require(ticket.status == TicketStatus.OPEN, f"ticket {ticket_number} is {ticket.status}")
+            conn.execute(
+                update(VisitRow)
+                .where(
+                    VisitRow.ticket_id == ticket.id,
+                    VisitRow.status.not_in([str(status) for status in VISIT_DONE]),
+                )
+                .values(status=VisitStatus.CANCELLED, finished_at=now)
+            )
+            conn.execute(
+                update(TicketRow).where(TicketRow.id == ticket.id).values(status=TicketStatus.CANCELLED)
+            )
+            _log(conn, ticket.id, None, EventKind.CANCELLED, now, None)
+
+    def board_snapshot(self, recent: int = 10) -> BoardSnapshot:
+        """Now serving per counter, the last ``recent`` calls, waits: one read for the board."""
+        if recent < 0:
+            raise ValueError("recent must be 0 or more")
+        now = self._now()
+        day = business_day(now, self._starts_hour, self._zone)
+        with _queue_errors("read the board"), self._reader.begin() as conn:
+            open_by_id = {row.id: row.is_open for row in conn.execute(select(CounterRow.id, CounterRow.is_open))}
+            serving_rows = conn.execute(
+                select(VisitRow.counter_id, TicketRow.number)
+                .join(TicketRow, TicketRow.id == VisitRow.ticket_id)
+                .where(
+                    TicketRow.business_day == day,
+                    TicketRow.status == TicketStatus.OPEN,
+                    VisitRow.status == VisitStatus.CALLED,
+                )
+                .order_by(VisitRow.called_at, TicketRow.id)
+            ).all()
+            recent_rows = conn.execute(
+                select(
+                    EventRow.at,
+                    VisitRow.counter_id,
+                    VisitRow.position,
+                    VisitRow.procedures,
+                    TicketRow.number,
+                    TicketRow.language,
+                    TicketRow.priority,
+                )
+                .join(TicketRow, TicketRow.id == EventRow.ticket_id)
+                .join(
+                    VisitRow,
+                    (VisitRow.ticket_id == EventRow.ticket_id) & (VisitRow.position == EventRow.position),
+                )
+                .where(
+                    TicketRow.business_day == day,
+                    EventRow.kind.in_([str(kind) for kind in CALL_EVENTS]),
+                )
+                .order_by(EventRow.at.desc(), EventRow.id.desc())
+                .limit(recent)
+            ).all()
+            queues = _waiting_visits(conn, day)
+            times = self._service_times(conn, now)
+        serving: dict[str, list[str]] = {}
+        for counter_id, number in serving_rows:
+            serving.setdefault(counter_id, []).append(number)
+        waits = {wait.counter_id: wait for wait in counter_waits(self._config, queues, times)}
+        return BoardSnapshot(
+            counters=tuple(
+                CounterBoard(
+                    counter_id=counter.id,
+                    counter_number=counter.number,
+                    is_open=bool(open_by_id.get(counter.id, False)),
+                    serving=tuple(serving.get(counter.id, ())),
+                    waiting=waits[counter.id].waiting,
+                    estimated_wait_min=waits[counter.id].estimated_wait_min,
+                )
+                for counter in self._config.counters
+            ),
+            recent_calls=tuple(
+                CalledTicket(
+                    number=row.number,
+                    counter_id=row.counter_id,
+                    counter_number=self._counter_number(row.counter_id),
+                    position=row.position,
+                    procedures=split_procedures(row.procedures),
+                    language=row.language,
+                    called_at=int(row.at.timestamp()),
+                    priority=bool(row.priority),
+                )
+                for row in recent_rows
+            ),
+            at=int(now.timestamp()),
+        )
+
+    def service_times(self) -> ServiceTimes:
+        """Expected minutes per procedure, learned from the recent event log (for the bench)."""
+        with _queue_errors("learn service times"), self._reader.begin() as conn:
+            return self._service_times(conn, self._now(), cached=False)
+
+    def _finish(self, ticket_number: str, counter_id: str, kind: EventKind) -> None:
+        now = self._now()
+        with _queue_errors(f"record '{kind}'"), self._engine.begin() as conn:
+            ticket, visit = self._called_visit(conn, ticket_number, counter_id, now)
+            following = conn.scalar(
+                select(VisitRow.position).where(
+                    VisitRow.ticket_id == ticket.id, VisitRow.position == visit.position + 1
+                )
+            )
+            if kind == EventKind.PASSED_ON and following is None:
+                raise QueueError(
+                    QueueErrorCode.NO_NEXT_STOP,
+                    f"ticket {ticket_number} has no stop after {counter_id!r}; use serve",
+                )
+            status = VisitStatus.PASSED if kind == EventKind.PASSED_ON else VisitStatus.SERVED
+            _set_visit(conn, visit, status=status, finished_at=now)
+            if following is None:
+                conn.execute(
+                    update(TicketRow).where(TicketRow.id == ticket.id).values(status=TicketStatus.DONE)
+                )
+            else:
+                conn.execute(
+                    update(VisitRow)
+                    .where(VisitRow.ticket_id == ticket.id, VisitRow.position == following)
+                    .values(queued_at=now)
+                )
+            _log(conn, ticket.id, visit.position, kind, now, counter_id)
+        self._times = None  # a new sample: learn again on the next estimate
+
+    def _called_visit(
+        self, conn: Connection, ticket_number: str, counter_id: str, now: datetime
+    ) -> tuple[Any, Any]:
+        """Today's ticket and its visit that is called at this counter, or a QueueError."""
+        _counter(conn, counter_id)
+        ticket = _ticket(conn, business_day(now, self._starts_hour, self._zone), ticket_number)
+        visit = conn.execute(
+            select(VisitRow.ticket_id, VisitRow.position, VisitRow.procedures).where(
+                VisitRow.ticket_id == ticket.id,
+                VisitRow.counter_id == counter_id,
+                VisitRow.status == VisitStatus.CALLED,
+            )
+        ).first()
+        _require(
+            ticket.status == TicketStatus.OPEN and visit is not None,
+            f"ticket {ticket_number} is not called at counter {counter_id!r}",
+        )
+        return ticket, visit
+
+    def _set_open(self, counter_id: str, is_open: bool) -> None:
+        with _queue_errors("open or close a counter"), self._engine.begin() as conn:
+            _counter(conn, counter_id)
+            conn.execute(update(CounterRow).where(CounterRow.id == counter_id).values(is_open=is_open))
+
+    def _counter_number(self, counter_id: str) -> int:
+        for counter in self._config.counters:
+            if counter.id == counter_id:
+                return counter.number
+        return 0  # a counter removed from the config since; the board shows no number
+
+    def _service_times(self, conn: Connection, now: datetime, cached: bool = True) -> ServiceTimes:
+        """Learned service times, re-read at most every SERVICE_TIMES_TTL (other PCs serve too)."""
+        memo = self._times
+        if cached and memo is not None and timedelta(0) <= now - memo[0] < SERVICE_TIMES_TTL:
+            return memo[1]
+        rows = conn.execute(
+            select(
+                EventRow.ticket_id,
+                EventRow.position,
+                EventRow.kind,
+                EventRow.at,
+                VisitRow.counter_id,
+                VisitRow.procedures,
+            )
+            .join(
+                VisitRow,
+                (VisitRow.ticket_id == EventRow.ticket_id) & (VisitRow.position == EventRow.position),
+            )
+            .where(
+                EventRow.kind.in_([str(kind) for kind in CALL_EVENTS | FINISH_EVENTS]),
+                EventRow.at >= now - timedelta(days=LEARNING_WINDOW_DAYS),
+            )
+        ).all()
+        times = learn_service_times(
+            service_samples(
+                VisitEvent(row.ticket_id, row.position, EventKind(row.kind), row.at,
+                           row.counter_id, split_procedures(row.procedures))
+                for row in rows
+            )
+        )
+        self._times = (now, times)
+        return times
 
     def _now(self) -> datetime:
         now = self._clock.now()
@@ -781,12 +1107,10 @@ def _allocate_seq(conn: Connection, service_id: str, day: date) -> int:
     return int(seq)
 
 
-def _waiting_counts(
-    conn: Connection, day: date, exclude_ticket: int | None = None
-) -> dict[str, int]:
-    """People waiting per counter: waiting visits of today's open tickets that are current."""
+def _unfinished_before() -> Any:
+    """EXISTS an earlier visit of the same ticket that is not done (so this one is not current)."""
     earlier = aliased(VisitRow)
-    unfinished_before = (
+    return (
         select(earlier.ticket_id)
         .where(
             earlier.ticket_id == VisitRow.ticket_id,
@@ -795,17 +1119,81 @@ def _waiting_counts(
         )
         .exists()
     )
+
+
+def _waiting_visits(
+    conn: Connection, day: date, exclude_ticket: int | None = None
+) -> dict[str, list[tuple[str, ...]]]:
+    """Procedures of each visit waiting per counter: today's open tickets, current visits."""
     stmt = (
-        select(VisitRow.counter_id, func.count())
+        select(VisitRow.counter_id, VisitRow.procedures)
         .join(TicketRow, TicketRow.id == VisitRow.ticket_id)
         .where(
             TicketRow.business_day == day,
             TicketRow.status == TicketStatus.OPEN,
             VisitRow.status == VisitStatus.WAITING,
-            ~unfinished_before,
+            ~_unfinished_before(),
         )
-        .group_by(VisitRow.counter_id)
     )
     if exclude_ticket is not None:
         stmt = stmt.where(VisitRow.ticket_id != exclude_ticket)
-    return {counter_id: int(count) for counter_id, count in conn.execute(stmt)}
+    queues: dict[str, list[tuple[str, ...]]] = {}
+    for counter_id, procedures in conn.execute(stmt):
+        queues.setdefault(counter_id, []).append(split_procedures(procedures))
+    return queues
+
+
+def _counter(conn: Connection, counter_id: str) -> Any:
+    """The active counter row, or QueueError UNKNOWN_COUNTER."""
+    row = conn.execute(
+        select(CounterRow.id, CounterRow.number, CounterRow.is_open).where(
+            CounterRow.id == counter_id, CounterRow.active
+        )
+    ).first()
+    if row is None:
+        raise QueueError(QueueErrorCode.UNKNOWN_COUNTER, f"counter {counter_id!r} is not in the site")
+    return row
+
+
+def _ticket(conn: Connection, day: date, number: str) -> Any:
+    """Today's ticket with this number, locked until commit on PostgreSQL; or UNKNOWN_TICKET.
+
+    The lock serialises staff operations on one ticket (two desks pressing "served" at
+    once); SQLite's write transaction is exclusive anyway and the clause is omitted there.
+    """
+    row = conn.execute(
+        select(TicketRow.id, TicketRow.number, TicketRow.language, TicketRow.priority, TicketRow.status)
+        .where(TicketRow.business_day == day, TicketRow.number == number)
+        .with_for_update(of=TicketRow)
+    ).first()
+    if row is None:
+        raise QueueError(QueueErrorCode.UNKNOWN_TICKET, f"no ticket {number!r} today")
+    return row
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise QueueError(QueueErrorCode.INVALID_TRANSITION, message)
+
+
+def _set_visit(conn: Connection, visit: Any, **values: Any) -> None:
+    conn.execute(
+        update(VisitRow)
+        .where(VisitRow.ticket_id == visit.ticket_id, VisitRow.position == visit.position)
+        .values(**values)
+    )
+
+
+def _log(
+    conn: Connection,
+    ticket_id: int,
+    position: int | None,
+    kind: EventKind,
+    at: datetime,
+    counter_id: str | None,
+) -> None:
+    conn.execute(
+        insert(EventRow).values(
+            ticket_id=ticket_id, position=position, kind=kind, at=at, counter_id=counter_id
+        )
+    )

@@ -33,7 +33,15 @@ from kiosk.adapters.db import (
 from kiosk.config import Config, ConfigError, Service
 from kiosk.core.ports import PortError, QueueUnavailableError
 from kiosk.core.ticket import RouteStop
-from tests.adapters.queue_fixtures import CHILDREN, INSURANCE, JST, MYNUMBER, RESIDENTS, FakeClock
+from tests.adapters.queue_fixtures import (
+    CHILDREN,
+    INSURANCE,
+    JST,
+    MYNUMBER,
+    RESIDENTS,
+    FakeClock,
+)
+
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:
@@ -139,7 +147,7 @@ def test_concurrent_issuance_gives_no_duplicates(db_url: str, engine: Engine, co
             start.wait()
             for _ in range(per_thread):
                 numbers.append(service.issue_ticket("moving", [RESIDENTS], "ja").number)
-        except BaseException as exc:  # surfaced below; a thread cannot fail the test itself
+        except BaseException as exc:  # noqa: BLE001 - surfaced below; a thread cannot fail the test
             errors.append(exc)
         finally:
             own_engine.dispose()

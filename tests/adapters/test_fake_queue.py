@@ -15,6 +15,7 @@ from kiosk.core.ports import PortError, QueueUnavailableError
 from kiosk.core.ticket import RouteStop
 from tests.adapters.queue_fixtures import CHILDREN, INSURANCE, JST, RESIDENTS, FakeClock
 
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2025, 4, 1, 9, 30, tzinfo=JST))
