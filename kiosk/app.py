@@ -154,8 +154,12 @@ def build_staff(
     image_decoder,
     open_camera=None,
     decode_frame=None,
+    queue=None,
 ):
-    """The staff console's controller and window, wired; the caller shows the window."""
+    """The staff console's controller and window, wired; the caller shows the window.
+
+    ``queue`` (a queue service with the staff operations) adds the calling panel.
+    """
     from kiosk.core.i18n import STAFF_DOMAIN
     from kiosk.ui.staff.staff_controller import StaffController
     from kiosk.ui.staff.staff_window import StaffWindow
@@ -172,9 +176,15 @@ def build_staff(
     layouts = load_layouts(printing_dir() / "layouts", catalog)
     tr = load_translator(locales_dir(), "ja", STAFF_DOMAIN)
     controller = StaffController(catalog, keyring, tr, image_decoder)
+    calling = None
+    if queue is not None:
+        from kiosk.ui.staff.calling_panel import CallingPanel
+
+        calling = CallingPanel(queue, config.counters, tr)
     window = StaffWindow(
         controller, tr, open_camera, decode_frame,
         print_pdf=lambda described, path: render_bundle_pdf(described, layouts, path),
+        calling=calling,
     )
     return controller, window
 
@@ -202,9 +212,14 @@ def run_staff(config: Config, *, keys_dir=None, camera: str | None = "0") -> int
         source = int(camera) if camera.isdigit() else camera
         open_camera = partial(CameraSource, source)
         decode_frame = FrameDecoder().decode
+    from kiosk.adapters.db import SqlQueueService, make_engine, sync_site, upgrade_database
+
+    engine = make_engine(config.database_url)
+    upgrade_database(engine)
+    sync_site(engine, config)
     controller, window = build_staff(
         config, keyring=keyring, image_decoder=decode_image, open_camera=open_camera,
-        decode_frame=decode_frame,
+        decode_frame=decode_frame, queue=SqlQueueService(engine, config, SystemClock()),
     )
     window.show()
     return app.exec()

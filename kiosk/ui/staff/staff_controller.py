@@ -150,6 +150,9 @@ class StaffController(QObject):
     def report_error(self, message: str) -> None:
         self._emit(self.view.described, message, error=True)
 
+    def report_message(self, message: str, error: bool) -> None:
+        self._emit(self.view.described, message, error=error)
+
     def _emit(self, described: Mapping[str, Any] | None, status: str, error: bool = False) -> None:
         self.view = StaffView(described, status, error)
         self.changed.emit(self.view)

@@ -51,6 +51,7 @@ class StaffWindow(QMainWindow):
         open_camera: Callable[[], Any] | None = None,
         decode_frame: Callable[[Any], list[str]] | None = None,
         print_pdf: Callable[[Mapping[str, Any], Path], None] | None = None,
+        calling: QWidget | None = None,
     ) -> None:
         super().__init__()
         load_fonts()
@@ -117,6 +118,7 @@ class StaffWindow(QMainWindow):
         self.buttons["camera"].setEnabled(open_camera is not None)
         self.buttons["pdf"].setEnabled(print_pdf is not None)
 
+        self.calling = calling
         header = QHBoxLayout()
         who = QVBoxLayout()
         who.addWidget(self.ticket)
@@ -129,7 +131,16 @@ class StaffWindow(QMainWindow):
         layout.addWidget(self.warnings)
         layout.addWidget(self.tree, 1)
         layout.addLayout(actions)
-        self.setCentralWidget(body)
+        if calling is not None:
+            # The counter's queue beside the forms: call, serve, pass on without leaving the case.
+            outer = QWidget()
+            columns = QHBoxLayout(outer)
+            columns.addWidget(body, 1)
+            columns.addWidget(calling)
+            calling.message.connect(self.controller.report_message)
+            self.setCentralWidget(outer)
+        else:
+            self.setCentralWidget(body)
 
         self.scanner = ScannerInput(self)
         self.scanner.scanned.connect(lambda text: controller.scan_text(text, "scanner"))
