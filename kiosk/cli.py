@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.commands.decode",
     "kiosk.commands.encode",
     "kiosk.commands.staff",
+    "kiosk.commands.board",
 )
 
 

@@ -12,6 +12,7 @@ from kiosk.adapters.qr_image import decode_image
 from kiosk.app import build_staff
 from kiosk.config import load_config
 from kiosk.core.ticket import RouteStop
+from kiosk.ui.staff.board_controller import build_board
 from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
 from tests.ui.kiosk_driver import FixedClock, walk_to_review
 
@@ -47,9 +48,20 @@ def test_kiosk_ticket_is_called_passed_on_and_called_first_at_the_next_counter(m
     choose_counter(panel, "insurance")
     panel.buttons["call"].click()
     assert panel.called_number() == first.number  # passed on: keeps its place ahead of A-002
+
+    # The lobby board shows it called at the second counter, announced once.
+    announced = []
+    board, board_window = build_board(config, queue, FixedClock(), announce=lambda call, lines: announced.append(lines))
+    qtbot.addWidget(board_window)
+    board.poll()
+    assert board_window.tiles["insurance"].serving_label.text() == first.number
+    assert board_window.tiles["residents"].serving_label.text() != first.number
     panel.buttons["serve"].click()
     panel.buttons["call"].click()
     assert panel.called_number() == later.number
+    board.poll()
+    assert board_window.tiles["insurance"].serving_label.text() == later.number
+    assert announced and later.number in announced[-1][0] and "2番窓口" in announced[-1][0]
 
 
 def test_closed_counter_and_refusals_are_messages(make_kiosk, qtbot, tmp_path: Path) -> None:

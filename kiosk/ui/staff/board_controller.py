@@ -1,0 +1,242 @@
+"""Keeps the lobby board current, and makes the chime and spoken call-out for each call.
+
+``BoardController`` polls ``queue.board_snapshot()`` once a second on the UI thread: on
+SQLite one snapshot of a busy day (200 tickets) takes ~7 ms (median; worst seen ~20 ms),
+too short to notice on a display nobody touches, so a worker thread would add locking
+without making the board smoother. PostgreSQL sites could instead LISTEN for a NOTIFY sent on each call; that is a
+later improvement, and polling stays correct either way. When the queue cannot be read
+(QueueUnavailableError) the board shows its paused state and recovers at the next good
+poll by itself. ``Announcer`` plays a two-tone chime (a WAV synthesised once with the
+``wave`` module into the data folder) and then speaks the call-out with QTextToSpeech when
+the platform has a speech engine; without one it stays silent and logs that once. Nothing
+here may block the UI, and the log holds ticket numbers and counters only.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import struct
+import sys
+import wave
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from PySide6.QtCore import QLocale, QObject, QTimer, QUrl
+
+from kiosk.config import Config
+from kiosk.core.i18n import STAFF_DOMAIN, load_translator
+from kiosk.core.ports import QueueUnavailableError
+from kiosk.core.queue_rules import BoardSnapshot, CalledTicket
+from kiosk.paths import locales_dir
+from kiosk.ui.staff.board_window import Announce, BoardWindow
+from kiosk.ui.theme import load_fonts
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 1000
+RECENT_CALLS = 10
+
+CHIME_RATE = 22050
+#: "Ding-dong": E5 then C5, each ringing out, as lobby chimes commonly do.
+CHIME_NOTES = ((659.25, 0.0), (523.25, 0.55))
+CHIME_SECONDS = 1.6
+CHIME_FILE = "board-chime.wav"
+
+
+class BoardQueue(Protocol):
+    def board_snapshot(self, recent: int = ...) -> BoardSnapshot: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+
+# --------------------------------------------------------------------------- polling
+
+
+class BoardController(QObject):
+    """Polls the queue and draws each snapshot (or the paused state) on the board."""
+
+    def __init__(
+        self,
+        queue: BoardQueue,
+        window: BoardWindow,
+        clock: Clock,
+        *,
+        interval_ms: int = POLL_MS,
+        recent: int = RECENT_CALLS,
+    ) -> None:
+        super().__init__(window)
+        self._queue = queue
+        self._window = window
+        self._clock = clock
+        self._recent = recent
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.poll)
+        self._unavailable_logged = False
+
+    def start(self) -> None:
+        self.poll()
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def poll(self) -> None:
+        self._window.set_time(self._clock.now())
+        try:
+            snapshot = self._queue.board_snapshot(self._recent)
+        except QueueUnavailableError as exc:
+            if not self._unavailable_logged:  # once per outage, not once a second
+                log.warning("board paused: %s", exc.code)
+                self._unavailable_logged = True
+            self._window.show_paused()
+            return
+        if self._unavailable_logged:
+            log.info("board resumed")
+            self._unavailable_logged = False
+        self._window.show_snapshot(snapshot)
+
+
+# --------------------------------------------------------------------------- sound
+
+
+def chime_samples(rate: int = CHIME_RATE) -> bytes:
+    """16-bit mono PCM of the chime: decaying sine notes with a short attack (no click)."""
+    frames = int(CHIME_SECONDS * rate)
+    out = bytearray()
+    for index in range(frames):
+        t = index / rate
+        value = 0.0
+        for frequency, start in CHIME_NOTES:
+            local = t - start
+            if local < 0:
+                continue
+            attack = min(1.0, local / 0.01)
+            # A little of the octave above makes it sound like a bell rather than a beep.
+            tone = math.sin(2 * math.pi * frequency * local) + 0.3 * math.sin(4 * math.pi * frequency * local)
+            value += 0.35 * attack * math.exp(-3.2 * local) * tone
+        fade = min(1.0, (frames - index) / (0.05 * rate))  # end at silence
+        out += struct.pack("<h", int(max(-1.0, min(1.0, value * fade)) * 32767))
+    return bytes(out)
+
+
+def ensure_chime(data_dir: Path) -> Path:
+    """The chime WAV in ``data_dir/sounds``, synthesised once (then reused)."""
+    path = data_dir / "sounds" / CHIME_FILE
+    if path.exists() and path.stat().st_size > 44:
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    with wave.open(str(partial), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(CHIME_RATE)
+        handle.writeframes(chime_samples())
+    partial.replace(path)  # a board killed mid-write never leaves a broken chime
+    return path
+
+
+class Announcer(QObject):
+    """Chime, then the call-out in Japanese and English; all asynchronous, never blocking."""
+
+    def __init__(self, chime_path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._effect: Any = None
+        self._speech: dict[str, Any] = {}
+        self._pending: list[tuple[str, str]] = []
+        self._chime_ms = int(CHIME_SECONDS * 1000)
+        try:
+            from PySide6.QtMultimedia import QSoundEffect
+
+            self._effect = QSoundEffect(self)
+            self._effect.setSource(QUrl.fromLocalFile(str(chime_path)))
+            self._effect.setVolume(0.8)
+        except ImportError:  # Qt Multimedia missing its system libraries (e.g. libpulse)
+            log.warning("board: no Qt Multimedia, the chime is off")
+        self._init_speech()
+
+    def _init_speech(self) -> None:
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError:
+            log.warning("board: no Qt TextToSpeech, call-outs are not spoken")
+            return
+        # "mock" is Qt's test engine: it says nothing and would hide a missing real one.
+        engines = [name for name in QTextToSpeech.availableEngines() if name != "mock"]
+        if not engines:
+            log.warning("board: no speech engine on this PC, call-outs are not spoken")
+            return
+        for language, locale in (("ja", QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)),
+                                 ("en", QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))):
+            speech = QTextToSpeech(engines[0], self)
+            if speech.state() == QTextToSpeech.State.Error:
+                log.warning("board: speech engine %s failed to start, call-outs are not spoken", engines[0])
+                self._speech.clear()
+                return
+            if not any(available.language() == locale.language() for available in speech.availableLocales()):
+                log.warning("board: speech engine %s has no %s voice; that line is not spoken", engines[0], language)
+                continue
+            speech.setLocale(locale)
+            speech.stateChanged.connect(self._speak_next)
+            self._speech[language] = speech
+
+    def __call__(self, call: CalledTicket, lines: tuple[str, str]) -> None:
+        if self._effect is not None:
+            self._effect.play()
+        self._pending.extend(
+            (language, line) for language, line in zip(("ja", "en"), lines) if language in self._speech
+        )
+        if self._pending:
+            # After the chime has rung, so the two do not talk over each other.
+            QTimer.singleShot(self._chime_ms, self._speak_next)
+
+    def _speak_next(self, *_: object) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        if any(speech.state() == QTextToSpeech.State.Speaking for speech in self._speech.values()):
+            return  # called again when that utterance finishes (stateChanged)
+        if self._pending:
+            language, line = self._pending.pop(0)
+            self._speech[language].say(line)
+
+
+# --------------------------------------------------------------------------- start-up
+
+
+def build_board(
+    config: Config,
+    queue: BoardQueue,
+    clock: Clock,
+    announce: Announce | None = None,
+) -> tuple[BoardController, BoardWindow]:
+    """The board window and its polling controller, wired; the caller starts and shows them."""
+    load_fonts()
+    tr_ja = load_translator(locales_dir(), "ja", STAFF_DOMAIN)
+    window = BoardWindow(config, tr_ja, announce)
+    return BoardController(queue, window, clock), window
+
+
+def run_board_app(config: Config, queue: BoardQueue, clock: Clock, *, windowed: bool = False) -> int:
+    """Run the board full screen (or in a window) until it is closed."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    announcer = Announcer(ensure_chime(config.data_dir))
+    controller, window = build_board(config, queue, clock, announcer)
+    announcer.setParent(window)
+    if windowed:
+        window.resize(1600, 900)
+        window.show()
+    else:
+        # Lobby PCs often run without a window manager: cover the screen ourselves too.
+        screen = app.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
+        window.showFullScreen()
+    controller.start()
+    return app.exec()
