@@ -35,6 +35,25 @@ def translators_for(config: Config):
     return partial(load_translator, locales_dir())
 
 
+def open_queue(config: Config, clock, *, demo: bool = False):
+    """The SQL queue for this site, migrated and synced — or, when the database cannot be
+    reached at start-up, the same service anyway: the screens then show "ticketing paused"
+    and recover by themselves once the database answers (a PC that boots before the
+    database server must not stay dead until someone restarts it)."""
+    from kiosk.adapters.db import SqlQueueService, make_engine, seed_demo, sync_site, upgrade_database
+    from kiosk.core.ports import QueueUnavailableError
+
+    engine = make_engine(config.database_url)
+    try:
+        upgrade_database(engine)
+        sync_site(engine, config)
+        if demo:
+            seed_demo(engine, config)
+    except QueueUnavailableError as exc:
+        log.warning("database unavailable at start-up (%s): starting paused", exc.code.value)
+    return SqlQueueService(engine, config, clock)
+
+
 def build_kiosk(
     config: Config,
     *,
@@ -103,8 +122,6 @@ def build_kiosk(
 
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     """Start the citizen kiosk with the real adapters."""
-    from kiosk.adapters.db import make_engine, seed_demo, sync_site, upgrade_database
-    from kiosk.adapters.db import SqlQueueService
     from kiosk.adapters.escpos_printer import make_printer
     from kiosk.adapters.keys import init_keys, load_public_key
     from kiosk.adapters.postal import PosutoAddressLookup
@@ -120,15 +137,11 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         key_id = init_keys(config.private_keys_dir, config.public_key_path)
         log.info("demo counter key pair %s created", key_id)
     public_key = load_public_key(config.public_key_path)
-    engine = make_engine(config.database_url)
-    upgrade_database(engine)
-    sync_site(engine, config)
-    if config.demo:
-        seed_demo(engine, config)
     clock = SystemClock()
+    queue = open_queue(config, clock, demo=config.demo)
     controller, window = build_kiosk(
         config,
-        queue=SqlQueueService(engine, config, clock),
+        queue=queue,
         printer=make_printer(config.printer, data_dir=config.data_dir),
         addresses=PosutoAddressLookup(),
         public_key=public_key,
@@ -212,14 +225,9 @@ def run_staff(config: Config, *, keys_dir=None, camera: str | None = "0") -> int
         source = int(camera) if camera.isdigit() else camera
         open_camera = partial(CameraSource, source)
         decode_frame = FrameDecoder().decode
-    from kiosk.adapters.db import SqlQueueService, make_engine, sync_site, upgrade_database
-
-    engine = make_engine(config.database_url)
-    upgrade_database(engine)
-    sync_site(engine, config)
     controller, window = build_staff(
         config, keyring=keyring, image_decoder=decode_image, open_camera=open_camera,
-        decode_frame=decode_frame, queue=SqlQueueService(engine, config, SystemClock()),
+        decode_frame=decode_frame, queue=open_queue(config, SystemClock()),
     )
     window.show()
     return app.exec()

@@ -118,3 +118,4 @@ def test_a_wrong_type_is_a_config_error_not_a_traceback(tmp_path) -> None:
     path.write_text('[kiosk]\nidle_timeout_seconds = "soon"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="wrong type"):
         load_config(path, env={})
+
