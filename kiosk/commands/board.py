@@ -30,18 +30,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
 
 def run_board(config: Config, windowed: bool = False) -> int:
     """Start the board on the configured queue database until its window is closed."""
-    from kiosk.adapters.db import (
-        SqlQueueService,
-        SystemClock,
-        make_engine,
-        sync_site,
-        upgrade_database,
-    )
+    from kiosk.adapters.db import SystemClock
+    from kiosk.app import open_queue
     from kiosk.ui.staff.board_controller import run_board_app
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(config.database_url)
-    upgrade_database(engine)
-    sync_site(engine, config)
     clock = SystemClock()
-    return run_board_app(config, SqlQueueService(engine, config, clock), clock, windowed=windowed)
+    # A board that boots before the database shows "paused" and recovers (see open_queue).
+    return run_board_app(config, open_queue(config, clock), clock, windowed=windowed)
