@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "kiosk.commands.encode",
     "kiosk.commands.staff",
     "kiosk.commands.board",
+    "kiosk.commands.congestion",
 )
 
 
