@@ -31,8 +31,9 @@ exports while its private server runs; without either the PostgreSQL lines say s
      procedures ahead, learned from the event log, prior on day one);
    * naive: people ahead × the mean service time of all visits finished so far today
      (all counters and procedures pooled; the mean of the priors before the first).
-   Neither divides by the number of clerks (the service's estimate does not know it),
-   so a third line, work ÷ clerks at the counter, shows how much of the error that is.
+   The site's config gives each counter its usual number of clerks (``clerks``), and the
+   service shares the work ahead among them; a third column shows the same estimate
+   with clerks ignored (× clerks), the service's behaviour before that setting existed.
 It prints figures only and asserts nothing; tickets hold numbers and form ids only.
 """
 
@@ -50,6 +51,7 @@ import tempfile
 import time
 import uuid
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -243,8 +245,8 @@ def april_day(config: Config, seed: int) -> list[tuple[int, float, float, float,
             ticket = queue.issue_ticket("moving", route, "ja")
             routes[ticket.number] = route
             naive = ticket.people_ahead * (statistics.fmean(finished_minutes) if finished_minutes else prior_mean)
-            per_clerk = ticket.estimated_wait_min / max(1, _clerks(route[0].counter_id, at))
-            records[ticket.number] = [at, None, ticket.estimated_wait_min, naive, per_clerk]
+            ignoring_clerks = ticket.estimated_wait_min * config.counter(route[0].counter_id).clerks
+            records[ticket.number] = [at, None, ticket.estimated_wait_min, naive, ignoring_clerks]
             call(route[0].counter_id)
         else:
             called, minutes = payload  # type: ignore[misc]
@@ -288,11 +290,13 @@ def main() -> None:
             rate = throughput(f"sqlite:///{path.as_posix()}", data_dir, processes, args.tickets)
             print(f"    SQLite WAL  {processes} process(es): {rate:7.1f} tickets/s")
 
-        config = _site(data_dir)
+        # The site tells the kiosk how many clerks usually staff each counter.
+        site = _site(data_dir)
+        config = replace(site, counters=tuple(replace(c, clerks=CLERKS[c.id]) for c in site.counters))
         rows = april_day(config, args.seed)
         print(f"\n(b) simulated April day (seed {args.seed}): {len(rows)} tickets called; "
               "mean absolute error of the estimate against the actual wait, minutes")
-        print(f"    {'hour':>5} {'tickets':>7} {'mean wait':>9} {'work-based':>10} {'naive':>8} {'work/clerks':>11}")
+        print(f"    {'hour':>5} {'tickets':>7} {'mean wait':>9} {'work-based':>10} {'naive':>8} {'no clerks':>11}")
         by_hour: dict[int, list] = defaultdict(list)
         for row in rows:
             by_hour[row[0]].append(row)

@@ -119,3 +119,13 @@ def test_a_wrong_type_is_a_config_error_not_a_traceback(tmp_path) -> None:
     with pytest.raises(ConfigError, match="wrong type"):
         load_config(path, env={})
 
+
+
+def test_counters_take_a_clerk_count(tmp_path) -> None:
+    """counters[].clerks is read (default 1) and must be at least 1."""
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[[counters]]\nid = "a"\nnumber = 1\nname = { ja = "窓口", en = "Desk" }\nclerks = 3\n', encoding="utf-8")
+    assert load_config(path, env={}).counters[0].clerks == 3
+    path.write_text('[[counters]]\nid = "a"\nnumber = 1\nname = { ja = "窓口", en = "Desk" }\nclerks = 0\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="clerks"):
+        load_config(path, env={})

@@ -146,7 +146,7 @@ def counter_waits(
         CounterWait(
             counter.id,
             len(waiting),
-            estimate_work_min(times, ((counter.id, procs) for procs in waiting)),
+            estimate_work_min(times, ((counter.id, procs) for procs in waiting), counter.clerks),
         )
         for counter in config.counters
         for waiting in (queues.get(counter.id, ()),)
@@ -726,7 +726,8 @@ class SqlQueueService:
             route=stops,
             people_ahead=len(queue_ahead),
             estimated_wait_min=estimate_work_min(
-                times, ((stops[0].counter_id, procs) for procs in queue_ahead)
+                times, ((stops[0].counter_id, procs) for procs in queue_ahead),
+                self._config.counter(stops[0].counter_id).clerks,
             ),
         )
 

@@ -149,7 +149,8 @@ class FakeQueueService:
                 route=stops,
                 people_ahead=len(ahead),
                 estimated_wait_min=estimate_work_min(
-                    self._service_times(now), ((stops[0].counter_id, procs) for procs in ahead)
+                    self._service_times(now), ((stops[0].counter_id, procs) for procs in ahead),
+                    self._config.counter(stops[0].counter_id).clerks,
                 ),
                 practice=practice,
             )

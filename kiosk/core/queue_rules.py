@@ -249,12 +249,12 @@ def learn_service_times(
 
 
 def estimate_work_min(
-    times: ServiceTimes, visits_ahead: Iterable[tuple[str, Sequence[str]]]
+    times: ServiceTimes, visits_ahead: Iterable[tuple[str, Sequence[str]]], clerks: int = 1
 ) -> int:
-    """Whole minutes of work ahead: the sum of expected times of the visits ahead."""
+    """Whole minutes until your turn: the expected work ahead, shared among the clerks."""
     minutes = sum(
         times.visit_minutes(counter_id, procs) for counter_id, procs in visits_ahead
-    )
+    ) / max(1, clerks)
     # Rounded before ceil so that float noise (16.0000001) does not add a minute.
     return math.ceil(round(minutes, 6))
 

@@ -122,3 +122,22 @@ def test_fake_matches_the_sql_queue(config: Config, clock: FakeClock, tmp_path: 
         assert [wait.waiting for wait in fake.waiting_summary()] == [2, 2, 1, 0]
     finally:
         engine.dispose()
+
+
+def test_clerks_share_the_work_ahead(config: Config) -> None:
+    """Three people ahead at a counter with two clerks wait half as long as with one."""
+    from dataclasses import replace
+
+    from tests.adapters.queue_fixtures import FakeClock
+
+    clock = FakeClock(datetime(2025, 4, 1, 9, 30, tzinfo=JST))
+    one = FakeQueueService(config, clock)
+    two_clerks = replace(config, counters=tuple(
+        replace(c, clerks=2) if c.id == "residents" else c for c in config.counters))
+    two = FakeQueueService(two_clerks, clock)
+    for queue in (one, two):
+        for _ in range(3):
+            queue.issue_ticket("moving", [RESIDENTS], "ja")
+    alone, shared = one.issue_ticket("moving", [RESIDENTS], "ja"), two.issue_ticket("moving", [RESIDENTS], "ja")
+    assert alone.people_ahead == shared.people_ahead == 3
+    assert alone.estimated_wait_min == 24 and shared.estimated_wait_min == 12
