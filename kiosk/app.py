@@ -147,16 +147,9 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         public_key=public_key,
         clock=clock,
     )
-    if windowed:
-        window.resize(1280, 900)
-        window.show()
-    else:
-        # A kiosk often runs in a bare X session or as a Windows shell replacement with no
-        # window manager to honour "full screen": cover the screen ourselves as well.
-        screen = app.primaryScreen()
-        if screen is not None:
-            window.setGeometry(screen.geometry())
-        window.showFullScreen()
+    from kiosk.ui.presentation import present
+
+    present(window, windowed=windowed, windowed_size=(1280, 900))
     return app.exec()
 
 

@@ -224,19 +224,13 @@ def run_board_app(config: Config, queue: BoardQueue, clock: Clock, *, windowed: 
     """Run the board full screen (or in a window) until it is closed."""
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.ui.presentation import present
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     config.data_dir.mkdir(parents=True, exist_ok=True)
     announcer = Announcer(ensure_chime(config.data_dir))
     controller, window = build_board(config, queue, clock, announcer)
     announcer.setParent(window)
-    if windowed:
-        window.resize(1600, 900)
-        window.show()
-    else:
-        # Lobby PCs often run without a window manager: cover the screen ourselves too.
-        screen = app.primaryScreen()
-        if screen is not None:
-            window.setGeometry(screen.geometry())
-        window.showFullScreen()
+    present(window, windowed=windowed, windowed_size=(1600, 900))
     controller.start()
     return app.exec()
