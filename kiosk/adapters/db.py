@@ -815,15 +815,24 @@ class SqlQueueService:
             if changed.rowcount != 1:  # pragma: no cover - guarded by the lock above
                 raise QueueUnavailableError(PortError.QUEUE_UNAVAILABLE, "the ticket was taken meanwhile")
             _log(conn, row.ticket_id, row.position, EventKind.CALLED, now, counter_id)
+        return self._called_ticket(
+            row.number, counter_id, row.position, row.procedures, row.language, now, row.priority
+        )
+
+    def _called_ticket(
+        self, number: str, counter_id: str, position: int, procedures: str, language: str,
+        at: datetime, priority: Any,
+    ) -> CalledTicket:
+        """The staff-facing view of one call (call_next, recall and the board's recent calls)."""
         return CalledTicket(
-            number=row.number,
+            number=number,
             counter_id=counter_id,
             counter_number=self._counter_number(counter_id),
-            position=row.position,
-            procedures=split_procedures(row.procedures),
-            language=row.language,
-            called_at=int(now.timestamp()),
-            priority=bool(row.priority),
+            position=position,
+            procedures=split_procedures(procedures),
+            language=language,
+            called_at=int(at.timestamp()),
+            priority=bool(priority),
         )
 
     def recall(self, ticket_number: str, counter_id: str) -> CalledTicket:
@@ -833,15 +842,8 @@ class SqlQueueService:
             ticket, visit = self._called_visit(conn, ticket_number, counter_id, now)
             _set_visit(conn, visit, called_at=now)
             _log(conn, ticket.id, visit.position, EventKind.RECALLED, now, counter_id)
-        return CalledTicket(
-            number=ticket.number,
-            counter_id=counter_id,
-            counter_number=self._counter_number(counter_id),
-            position=visit.position,
-            procedures=split_procedures(visit.procedures),
-            language=ticket.language,
-            called_at=int(now.timestamp()),
-            priority=bool(ticket.priority),
+        return self._called_ticket(
+            ticket.number, counter_id, visit.position, visit.procedures, ticket.language, now, ticket.priority
         )
 
     def skip(self, ticket_number: str, counter_id: str) -> None:
@@ -964,15 +966,8 @@ class SqlQueueService:
                 for counter in self._config.counters
             ),
             recent_calls=tuple(
-                CalledTicket(
-                    number=row.number,
-                    counter_id=row.counter_id,
-                    counter_number=self._counter_number(row.counter_id),
-                    position=row.position,
-                    procedures=split_procedures(row.procedures),
-                    language=row.language,
-                    called_at=int(row.at.timestamp()),
-                    priority=bool(row.priority),
+                self._called_ticket(
+                    row.number, row.counter_id, row.position, row.procedures, row.language, row.at, row.priority
                 )
                 for row in recent_rows
             ),
