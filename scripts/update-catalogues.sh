@@ -73,3 +73,29 @@ if [ ! -f "$STAFF_PO" ]; then
   "$PYBABEL" init -i "$STAFF_POT" -o "$STAFF_PO" -l ja -D staff
 fi
 "$PYBABEL" update -i "$STAFF_POT" -o "$STAFF_PO" -l ja -D staff --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching
+
+# The form texts (forms/*.yaml): ja, ja-x-easy and en are written inline by the staff who
+# write the forms; every other kiosk language has forms/translations/<dir>.po, merged
+# from a template that scripts/extract_form_texts.py builds from the form files.
+FORMS_POT=forms/translations/forms.pot
+"$PYTHON" scripts/extract_form_texts.py
+mapfile -t FORM_DIRS < <("$PYTHON" -c '
+from kiosk.config import ALL_LANGUAGES
+from kiosk.core.forms.loader import INLINE_LANGUAGES
+from kiosk.core.i18n import catalogue_dir_name
+for language in ALL_LANGUAGES:
+    if language not in INLINE_LANGUAGES:
+        print(catalogue_dir_name(language))
+' | tr -d '\r')
+if ((${#FORM_DIRS[@]} == 0)); then
+  echo "update-catalogues: could not list the translated form languages" >&2
+  exit 1
+fi
+for dir in "${FORM_DIRS[@]}"; do
+  po="forms/translations/$dir.po"
+  if [ ! -f "$po" ]; then
+    "$PYBABEL" init -i "$FORMS_POT" -o "$po" -l "$dir" -D forms
+  fi
+  "$PYBABEL" update -i "$FORMS_POT" -o "$po" -l "$dir" -D forms \
+    --ignore-pot-creation-date --ignore-obsolete --no-fuzzy-matching
+done

@@ -52,8 +52,13 @@ class Translator:
     __call__ = gettext
 
     def text(self, text: Mapping[str, str]) -> str:
-        """Pick this language from a form-file text mapping; fall back to English, then Japanese."""
-        for lang in (self.language, "en", "ja"):
+        """Pick this language from a form-file text mapping.
+
+        Falls back to English, then Japanese; やさしい日本語 falls back to Japanese first,
+        since its reader chose Japanese, not English.
+        """
+        fallbacks = ("ja", "en") if self.language == "ja-x-easy" else ("en", "ja")
+        for lang in (self.language, *fallbacks):
             if text.get(lang):
                 return text[lang]
         return next(iter(text.values()), "")

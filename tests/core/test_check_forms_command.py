@@ -55,7 +55,12 @@ def test_broken_forms_fail_and_say_what_to_fix(tmp_path: Path, capsys: pytest.Ca
 
 def test_languages_option_requires_more_translations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--languages adds required languages; a missing translation is a problem."""
-    assert handler(_args("--languages", "ja,en,ko"), _config(tmp_path)) == 1
+    assert handler(_args("--languages", "ja,en,ko"), _config(tmp_path)) == 0
+    forms = tmp_path / "forms"
+    shutil.copytree(paths.forms_dir(), forms)
+    (forms / "translations" / "ko.po").unlink()
+    capsys.readouterr()
+    assert handler(_args("--forms", str(forms), "--languages", "ja,en,ko"), _config(tmp_path)) == 1
     assert "FORM_017 tennyu.yaml title.ko:" in capsys.readouterr().out
 
 

@@ -209,9 +209,13 @@ def test_a_duplicate_yaml_key_is_a_syntax_problem(tmp_path: Path) -> None:
     assert any(p.code is FormErrorCode.YAML_SYNTAX and "written twice" in p.message for p in problems)
 
 
-def test_required_languages_are_a_parameter() -> None:
-    """Requiring a language nobody has written yet reports each missing text, by path."""
-    problems = check_catalog(FORMS, COUNTERS, ("ja", "en", "vi"))
+def test_required_languages_are_a_parameter(tmp_path: Path) -> None:
+    """Requiring a language nobody has translated yet reports each missing text, by path."""
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS, forms)
+    (forms / "translations" / "vi.po").unlink()
+    assert not check_catalog(FORMS, COUNTERS, ("ja", "en", "vi"))
+    problems = check_catalog(forms, COUNTERS, ("ja", "en", "vi"))
     assert problems and all(p.code is FormErrorCode.MISSING_LANGUAGE for p in problems)
     assert any(p.file == "tennyu.yaml" and p.path == "title.vi" for p in problems)
 

@@ -35,10 +35,17 @@ from kiosk.core.forms.model import (
     FormSpec,
     LifeEvent,
 )
+from kiosk.core.forms.translations import FormText, read_translations, text_context
 from kiosk.core.i18n import NATIVE_NAMES
 
 FACTS_FILE = "facts.yaml"
 EVENTS_DIR = "events"
+#: Translations of the form texts: gettext catalogues beside the forms they translate
+#: (forms/translations/<lang>.po, template forms.pot), keyed by file and English text.
+TRANSLATIONS_DIR = "translations"
+#: Languages written inline in the form files by the city staff who write the forms;
+#: every other language comes from a catalogue in TRANSLATIONS_DIR.
+INLINE_LANGUAGES: tuple[str, ...] = ("ja", "ja-x-easy", "en")
 DEFAULT_LANGUAGES: tuple[str, ...] = ("ja", "en")
 #: Language tags a text may use: every language the kiosk can offer.
 KNOWN_LANGUAGES: tuple[str, ...] = tuple(NATIVE_NAMES)
@@ -147,6 +154,17 @@ def load_catalog(
     return catalog
 
 
+def form_texts(forms_dir: Path) -> list[FormText]:
+    """Every translatable text of the form files, in file order (for forms.pot).
+
+    Problems in the files are not this function's business (check-forms reports them).
+    """
+    loader = _Loader(forms_dir, (), DEFAULT_LANGUAGES, None)
+    loader.translations = {}
+    loader.run()
+    return loader.texts
+
+
 def check_catalog(
     forms_dir: Path,
     counter_ids: Collection[str],
@@ -252,6 +270,8 @@ class _Loader:
         self.fills_sites: list[_FillsSite] = []
         # (group fact id, member id) → form that adds that member field to the fact.
         self.member_extras: dict[tuple[str, str], str] = {}
+        self.translations = read_translations(self.root / TRANSLATIONS_DIR, KNOWN_LANGUAGES, INLINE_LANGUAGES) if self.root.is_dir() else {}
+        self.texts: list[FormText] = []  # every text read, for the translation template
 
     # ------------------------------------------------------------------ reporting
 
@@ -379,8 +399,16 @@ class _Loader:
                 self.report(FormErrorCode.WRONG_TYPE, f"{where}.{language}", f"write the text as a non-empty string, not {_type_name(value)}")
                 continue
             result[language] = value.strip()
+        english = result.get("en")
+        if english:
+            context = text_context(self.file)
+            self.texts.append(FormText(context, english, result.get("ja", ""), f"{self.file} {where}"))
+            for language, messages in self.translations.items():
+                translated = messages.get((context, english))
+                if translated and language not in result:
+                    result[language] = translated
         for language in self.required_languages:
-            if language not in raw:
+            if language not in raw and language not in result:
                 self.report(
                     FormErrorCode.MISSING_LANGUAGE, f"{where}.{language}",
                     f"the '{language}' text is missing; add '{language}: …' (required languages: {', '.join(self.required_languages)})",

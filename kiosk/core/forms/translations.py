@@ -1,0 +1,85 @@
+"""Translations of the form texts: gettext catalogues beside the forms they translate.
+
+City staff write each text in Japanese, やさしい日本語 and English inline in the form
+file (docs/forms-format.md); the other kiosk languages live in
+``forms/translations/<lang>.po``, one catalogue per language, so that a translator works
+in a standard tool (Poedit, Weblate, a text editor) and a reviewer sees the English, the
+Japanese and where the text is used side by side. A message is keyed by its file
+(msgctxt ``tennyu``, ``events/moved_in``) and its English text (msgid): moving a field
+keeps its translation, rewording the English makes it missing until translated again,
+which the catalogue tests then report. Inline texts win over the catalogue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from kiosk.core.i18n import catalogue_dir_name
+
+TEMPLATE_NAME = "forms.pot"
+
+
+@dataclass(frozen=True)
+class FormText:
+    """One translatable text of the form files, as the translation template lists it."""
+
+    context: str  # the file it comes from, without .yaml ("tennyu", "events/moved_in")
+    english: str  # the msgid
+    japanese: str  # shown to translators and reviewers beside the English
+    where: str  # file and path, for the reviewer to find it
+
+
+def text_context(relative_file: str) -> str:
+    """The msgctxt of a form file's texts: its path under forms/ without the suffix."""
+    return relative_file.rsplit(".", 1)[0]
+
+
+def catalogue_path(folder: Path, language: str) -> Path:
+    return folder / f"{catalogue_dir_name(language)}.po"
+
+
+def read_translations(
+    folder: Path, languages: Iterable[str], inline: Collection[str]
+) -> dict[str, dict[tuple[str, str], str]]:
+    """language → {(context, English): text}; fuzzy and empty entries are left out."""
+    result: dict[str, dict[tuple[str, str], str]] = {}
+    for language in languages:
+        path = catalogue_path(folder, language)
+        if language in inline or not path.is_file():
+            continue
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=None)
+        result[language] = {
+            (message.context or "", str(message.id)): str(message.string)
+            for message in catalog
+            if message.id and message.string and not message.fuzzy
+        }
+    return result
+
+
+def build_template(texts: Iterable[FormText]) -> Catalog:
+    """The translation template: one entry per (file, English text), Japanese as a comment."""
+    template = Catalog(project="Smart Counter Kiosk forms", fuzzy=False)
+    for text in texts:
+        existing = template.get(text.english, context=text.context)
+        if existing is not None:
+            if text.where not in existing.auto_comments:
+                existing.auto_comments.append(text.where)
+            continue
+        template.add(
+            text.english,
+            context=text.context,
+            auto_comments=[f"ja: {text.japanese}", text.where] if text.japanese else [text.where],
+        )
+    return template
+
+
+def write_template(template: Catalog, path: Path) -> None:
+    """Write the .pot without a creation date, so it changes only when a text does."""
+    with path.open("wb") as handle:
+        write_po(handle, template, omit_header=True, width=0, sort_output=False)
