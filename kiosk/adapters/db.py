@@ -50,6 +50,7 @@ from sqlalchemy.exc import DisconnectionError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, aliased, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kiosk.adapters.queue_changes import CHANGES_CHANNEL, ChangeWatcher
 from kiosk.config import ALL_LANGUAGES, Config, ConfigError
 from kiosk.core.ports import Clock, CounterWait, PortError, QueueUnavailableError
 from kiosk.core.queue_rules import (
@@ -638,6 +639,18 @@ class SqlQueueService:
         self._starts_hour = check_starts_hour(config.business_day_starts_hour)
         self._times: tuple[datetime, ServiceTimes] | None = None
 
+    def watch_changes(self, on_change: Callable[[], None]) -> Callable[[], None] | None:
+        """Call ``on_change`` (from another thread) on every queue change, on PostgreSQL.
+
+        Returns the function that stops watching, or None on SQLite, which cannot push:
+        its readers poll instead.
+        """
+        if self._engine.dialect.name != "postgresql":
+            return None
+        url = self._engine.url.set(drivername="postgresql")
+        watcher = ChangeWatcher(url.render_as_string(hide_password=False), on_change).start()
+        return watcher.stop
+
     def business_day(self) -> date:
         """Today's business day by this service's clock."""
         return business_day(self._now(), self._starts_hour, self._zone)
@@ -704,15 +717,7 @@ class SqlQueueService:
                     for position, stop in enumerate(stops)
                 ],
             )
-            conn.execute(
-                insert(EventRow).values(
-                    ticket_id=ticket_id,
-                    position=0,
-                    kind=EventKind.ISSUED,
-                    at=now,
-                    counter_id=stops[0].counter_id,
-                )
-            )
+            _log(conn, ticket_id, 0, EventKind.ISSUED, now, stops[0].counter_id)
             # Counted inside the same (write-locked on SQLite) transaction, so two
             # kiosks issuing at once are told different numbers of people ahead.
             queue_ahead = _waiting_visits(conn, day, exclude_ticket=ticket_id).get(
@@ -755,6 +760,7 @@ class SqlQueueService:
             ticket = _ticket(conn, day, ticket_number)
             _require(ticket.status == TicketStatus.OPEN, f"ticket {ticket_number} is {ticket.status}")
             conn.execute(update(TicketRow).where(TicketRow.id == ticket.id).values(priority=priority))
+            _announce_change(conn)
 
     def call_next(self, counter_id: str) -> CalledTicket | None:
         """Call the next citizen to this counter; None when no one is waiting here.
@@ -1031,6 +1037,7 @@ class SqlQueueService:
         with _queue_errors("open or close a counter"), self._engine.begin() as conn:
             _counter(conn, counter_id)
             conn.execute(update(CounterRow).where(CounterRow.id == counter_id).values(is_open=is_open))
+            _announce_change(conn)
 
     def _counter_number(self, counter_id: str) -> int:
         for counter in self._config.counters:
@@ -1180,6 +1187,17 @@ def _set_visit(conn: Connection, visit: Any, **values: Any) -> None:
     )
 
 
+def _announce_change(conn: Connection) -> None:
+    """NOTIFY listeners (boards, counter screens) that the queue changed, on PostgreSQL.
+
+    NOTIFY is transactional: it reaches listeners when this transaction commits and never
+    if it rolls back; several in one transaction arrive as one. SQLite has no push, and
+    its readers poll.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_notify(CHANGES_CHANNEL, "")))
+
+
 def _log(
     conn: Connection,
     ticket_id: int,
@@ -1193,3 +1211,4 @@ def _log(
             ticket_id=ticket_id, position=position, kind=kind, at=at, counter_id=counter_id
         )
     )
+    _announce_change(conn)

@@ -1,12 +1,15 @@
 """Keeps the lobby board current, and makes the chime and spoken call-out for each call.
 
-``BoardController`` polls ``queue.board_snapshot()`` once a second on the UI thread: on
-SQLite one snapshot of a busy day (200 tickets) takes ~7 ms (median; worst seen ~20 ms),
-too short to notice on a display nobody touches, so a worker thread would add locking
-without making the board smoother. PostgreSQL sites could instead LISTEN for a NOTIFY sent on each call; that is a
-later improvement, and polling stays correct either way. When the queue cannot be read
-(QueueUnavailableError) the board shows its paused state and recovers at the next good
-poll by itself. ``Announcer`` plays a two-tone chime (a WAV synthesised once with the
+``BoardController`` keeps the board current two ways. On PostgreSQL the queue pushes:
+every change is NOTIFYed and the queue's ``watch_changes`` calls back from a listener
+thread, which a queued Qt signal carries to the UI thread; bursts coalesce into one
+re-read, and a slow fallback poll (every FALLBACK_POLLS ticks) covers anything missed.
+On SQLite, which cannot push, it re-reads once a second on the UI thread: one snapshot
+of a busy day (200 tickets) takes ~7 ms (median; worst seen ~20 ms), too short to notice
+on a display nobody touches. The clock ticks every second either way. When the queue
+cannot be read (QueueUnavailableError) the board shows its paused state, re-reads every
+second until it can, and recovers by itself without replaying old call-outs.
+``Announcer`` plays a two-tone chime (a WAV synthesised once with the
 ``wave`` module into the data folder) and then speaks the call-out with QTextToSpeech when
 the platform has a speech engine; without one it stays silent and logs that once. Nothing
 here may block the UI, and the log holds ticket numbers and counters only.
@@ -21,9 +24,10 @@ import sys
 import wave
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QLocale, QObject, QTimer, QUrl
+from PySide6.QtCore import QLocale, QObject, Qt, QTimer, QUrl, Signal
 
 from kiosk.config import Config
 from kiosk.core.i18n import STAFF_DOMAIN, load_translator
@@ -36,6 +40,10 @@ from kiosk.ui.theme import load_fonts
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000
+#: With push notifications, re-read anyway every this many ticks (a safety net only).
+FALLBACK_POLLS = 10
+#: Changes arriving within this many ms are drawn as one re-read.
+COALESCE_MS = 30
 RECENT_CALLS = 10
 
 CHIME_RATE = 22050
@@ -48,6 +56,8 @@ CHIME_FILE = "board-chime.wav"
 class BoardQueue(Protocol):
     def board_snapshot(self, recent: int = ...) -> BoardSnapshot: ...
 
+    # Optional: ``watch_changes(on_change) -> stop | None`` when the backend can push.
+
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
@@ -57,7 +67,10 @@ class Clock(Protocol):
 
 
 class BoardController(QObject):
-    """Polls the queue and draws each snapshot (or the paused state) on the board."""
+    """Draws each snapshot (or the paused state) on the board: pushed or polled."""
+
+    #: Emitted from the listener thread; connected queued, so the slot runs on the UI thread.
+    changed = Signal()
 
     def __init__(
         self,
@@ -67,37 +80,70 @@ class BoardController(QObject):
         *,
         interval_ms: int = POLL_MS,
         recent: int = RECENT_CALLS,
+        fallback_polls: int = FALLBACK_POLLS,
     ) -> None:
         super().__init__(window)
         self._queue = queue
         self._window = window
         self._clock = clock
         self._recent = recent
+        self._fallback_polls = fallback_polls
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
-        self.timer.timeout.connect(self.poll)
+        self.timer.timeout.connect(self.tick)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(COALESCE_MS)
+        self._soon.timeout.connect(self.poll)
+        self.changed.connect(self._soon.start, Qt.ConnectionType.QueuedConnection)
+        self._stop_watching: Callable[[], None] | None = None
+        self._ticks_since_read = 0
+        self._paused = False
         self._unavailable_logged = False
 
+    @property
+    def pushed(self) -> bool:
+        """True when the queue pushes its changes (PostgreSQL), False when the board polls."""
+        return self._stop_watching is not None
+
     def start(self) -> None:
+        watch = getattr(self._queue, "watch_changes", None)
+        if watch is not None:
+            self._stop_watching = watch(self.changed.emit)
         self.poll()
         self.timer.start()
 
     def stop(self) -> None:
         self.timer.stop()
+        self._soon.stop()
+        if self._stop_watching is not None:
+            self._stop_watching()
+            self._stop_watching = None
+
+    def tick(self) -> None:
+        """Once a second: the clock, and a re-read unless changes are pushed to us."""
+        self._window.set_time(self._clock.now())
+        self._ticks_since_read += 1
+        if not self.pushed or self._paused or self._ticks_since_read >= self._fallback_polls:
+            self.poll()
 
     def poll(self) -> None:
+        """Re-read the queue now and draw it (or the paused state)."""
         self._window.set_time(self._clock.now())
+        self._ticks_since_read = 0
         try:
             snapshot = self._queue.board_snapshot(self._recent)
         except QueueUnavailableError as exc:
             if not self._unavailable_logged:  # once per outage, not once a second
                 log.warning("board paused: %s", exc.code)
                 self._unavailable_logged = True
+            self._paused = True
             self._window.show_paused()
             return
         if self._unavailable_logged:
             log.info("board resumed")
             self._unavailable_logged = False
+        self._paused = False
         self._window.show_snapshot(snapshot)
 
 
