@@ -19,6 +19,8 @@ APT_PACKAGES=(
   poppler-utils
   # a real PostgreSQL for the tests marked "postgres" (many terminals on one database)
   postgresql
+  # the offline voice for call-outs and read-aloud questions where the OS has none
+  espeak-ng
 )
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -31,10 +31,11 @@ def run(args: argparse.Namespace, config: Config) -> int:
 def run_board(config: Config, windowed: bool = False) -> int:
     """Start the board on the configured queue database until its window is closed."""
     from kiosk.adapters.db import SystemClock
+    from kiosk.adapters.speech import EspeakSynth
     from kiosk.app import open_queue
     from kiosk.ui.staff.board_controller import run_board_app
 
     config.data_dir.mkdir(parents=True, exist_ok=True)
     clock = SystemClock()
     # A board that boots before the database shows "paused" and recovers (see open_queue).
-    return run_board_app(config, open_queue(config, clock), clock, windowed=windowed)
+    return run_board_app(config, open_queue(config, clock), clock, windowed=windowed, synth=EspeakSynth.find())

@@ -161,6 +161,16 @@ def plain_with_readings(segments: Iterable[Segment]) -> str:
     return "".join(out)
 
 
+def reading_for_speech(text: str) -> str:
+    """The text with every kanji replaced by its reading: what a kana-only voice can say.
+
+    espeak-ng (the offline voice on Linux) reads kana but not kanji, so Japanese lines are
+    spoken from their furigana: 受付番号 → うけつけばんごう. Raises ``FuriganaError``
+    if the analyser is missing.
+    """
+    return "".join(segment.reading or segment.base for segment in annotate(text))
+
+
 def plain_text(segments: Iterable[Segment]) -> str:
     """The base text alone (what the citizen sees without ruby)."""
     return "".join(segment.base for segment in segments)

@@ -24,10 +24,27 @@ class PortError(ErrorCode):
     PRINTER_FAILED = "PRINT_002"
     QUEUE_UNAVAILABLE = "QUEUE_001"
     QUEUE_UNKNOWN_SERVICE = "QUEUE_002"
+    SPEECH_FAILED = "SPEECH_001"
 
 
 class PrinterError(KioskError):
     """The ticket could not be printed; the slip is still shown on screen."""
+
+
+class SpeechError(KioskError):
+    """A line could not be spoken; the screen shows it anyway, so nothing is lost."""
+
+
+class SpeechSynth(Protocol):
+    """Offline text to speech that renders a line to a WAV file (no audio device needed)."""
+
+    def speaks(self, language: str) -> bool:
+        """True when this synthesiser has a voice for the kiosk language tag."""
+        ...
+
+    def render(self, text: str, language: str) -> bytes:
+        """The line as a complete WAV file; raise SpeechError on failure."""
+        ...
 
 
 class QueueUnavailableError(KioskError):

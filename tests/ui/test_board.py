@@ -84,8 +84,9 @@ def test_passed_on_ticket_shows_at_next_counter_within_one_poll(board, qtbot):
     assert window.recent_label.text().index("A-001") < window.recent_label.text().index("2番窓口")
     number, counter, lines = announced[-1]
     assert (number, counter) == ("A-001", 2)
-    assert lines == ("受付番号 A-001 の方、2番窓口へお越しください。",
-                     "Number A-001, please go to counter 2.")
+    # Spoken as people say it ("A 1", not "A zero zero one"); かた, since 方 alone reads ほう.
+    assert lines == ("受付番号 A 1 番のかた、2番窓口へお越しください。",
+                     "Number A 1, please go to counter 2.")
     assert "お待ち 1人" in window.tiles["insurance"].queue_label.text()  # A-002 still waits
     assert "約" in window.tiles["insurance"].queue_label.text()
 

@@ -27,14 +27,15 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
 from kiosk.config import Config
 from kiosk.core.i18n import STAFF_DOMAIN, load_translator
-from kiosk.core.ports import QueueUnavailableError
+from kiosk.core.ports import QueueUnavailableError, SpeechSynth
 from kiosk.core.queue_rules import BoardSnapshot, CalledTicket
 from kiosk.paths import locales_dir
 from kiosk.ui.staff.board_window import Announce, BoardWindow
+from kiosk.ui.speech import Speaker
 from kiosk.ui.theme import load_fonts
 
 log = logging.getLogger(__name__)
@@ -189,11 +190,10 @@ def ensure_chime(data_dir: Path) -> Path:
 class Announcer(QObject):
     """Chime, then the call-out in Japanese and English; all asynchronous, never blocking."""
 
-    def __init__(self, chime_path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, chime_path: Path, speaker: Speaker | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._effect: Any = None
-        self._speech: dict[str, Any] = {}
-        self._pending: list[tuple[str, str]] = []
+        self._speaker = speaker
         self._chime_ms = int(CHIME_SECONDS * 1000)
         try:
             from PySide6.QtMultimedia import QSoundEffect
@@ -203,51 +203,16 @@ class Announcer(QObject):
             self._effect.setVolume(0.8)
         except ImportError:  # Qt Multimedia missing its system libraries (e.g. libpulse)
             log.warning("board: no Qt Multimedia, the chime is off")
-        self._init_speech()
-
-    def _init_speech(self) -> None:
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-        except ImportError:
-            log.warning("board: no Qt TextToSpeech, call-outs are not spoken")
-            return
-        # "mock" is Qt's test engine: it says nothing and would hide a missing real one.
-        engines = [name for name in QTextToSpeech.availableEngines() if name != "mock"]
-        if not engines:
-            log.warning("board: no speech engine on this PC, call-outs are not spoken")
-            return
-        for language, locale in (("ja", QLocale(QLocale.Language.Japanese, QLocale.Country.Japan)),
-                                 ("en", QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))):
-            speech = QTextToSpeech(engines[0], self)
-            if speech.state() == QTextToSpeech.State.Error:
-                log.warning("board: speech engine %s failed to start, call-outs are not spoken", engines[0])
-                self._speech.clear()
-                return
-            if not any(available.language() == locale.language() for available in speech.availableLocales()):
-                log.warning("board: speech engine %s has no %s voice; that line is not spoken", engines[0], language)
-                continue
-            speech.setLocale(locale)
-            speech.stateChanged.connect(self._speak_next)
-            self._speech[language] = speech
+        if speaker is None or not (speaker.can_speak("ja") or speaker.can_speak("en")):
+            log.warning("board: no offline voice on this PC (install espeak-ng), call-outs are not spoken")
 
     def __call__(self, call: CalledTicket, lines: tuple[str, str]) -> None:
         if self._effect is not None:
             self._effect.play()
-        self._pending.extend(
-            (language, line) for language, line in zip(("ja", "en"), lines) if language in self._speech
-        )
-        if self._pending:
+        if self._speaker is not None:
             # After the chime has rung, so the two do not talk over each other.
-            QTimer.singleShot(self._chime_ms, self._speak_next)
-
-    def _speak_next(self, *_: object) -> None:
-        from PySide6.QtTextToSpeech import QTextToSpeech
-
-        if any(speech.state() == QTextToSpeech.State.Speaking for speech in self._speech.values()):
-            return  # called again when that utterance finishes (stateChanged)
-        if self._pending:
-            language, line = self._pending.pop(0)
-            self._speech[language].say(line)
+            spoken = [("ja", lines[0]), ("en", lines[1])]
+            QTimer.singleShot(self._chime_ms, lambda: self._speaker.say(spoken))
 
 
 # --------------------------------------------------------------------------- start-up
@@ -266,7 +231,14 @@ def build_board(
     return BoardController(queue, window, clock), window
 
 
-def run_board_app(config: Config, queue: BoardQueue, clock: Clock, *, windowed: bool = False) -> int:
+def run_board_app(
+    config: Config,
+    queue: BoardQueue,
+    clock: Clock,
+    *,
+    windowed: bool = False,
+    synth: SpeechSynth | None = None,
+) -> int:
     """Run the board full screen (or in a window) until it is closed."""
     from PySide6.QtWidgets import QApplication
 
@@ -274,7 +246,9 @@ def run_board_app(config: Config, queue: BoardQueue, clock: Clock, *, windowed: 
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    announcer = Announcer(ensure_chime(config.data_dir))
+    speaker = Speaker(config.data_dir / "sounds" / "speech", synth)
+    announcer = Announcer(ensure_chime(config.data_dir), speaker)
+    speaker.setParent(announcer)
     controller, window = build_board(config, queue, clock, announcer)
     announcer.setParent(window)
     present(window, windowed=windowed, windowed_size=(1600, 900))

@@ -63,9 +63,15 @@ def bilingual(tr_ja: Translator, msgid: str, **values: object) -> tuple[str, str
     return tr_ja(msgid).format(**values), msgid.format(**values)
 
 
+def spoken_number(number: str) -> str:
+    """A-017 → "A 17": the letter, then the number as people say it (not "zero one seven")."""
+    letter, _, digits = number.partition("-")
+    return f"{letter} {int(digits)}" if digits.isdigit() else number
+
+
 def call_out_lines(call: CalledTicket, tr_ja: Translator) -> tuple[str, str]:
     """The spoken call-out, Japanese first (most of the lobby), then English."""
-    return bilingual(tr_ja, CALL_OUT, number=call.number, counter=call.counter_number)
+    return bilingual(tr_ja, CALL_OUT, number=spoken_number(call.number), counter=call.counter_number)
 
 
 #: Receives each new call and its (Japanese, English) call-out; the chime and voice.
