@@ -11,7 +11,7 @@ APT_PACKAGES=(
   # QtMultimedia / QtTextToSpeech
   libpulse0
   # a real window under Xvfb
-  xvfb xdotool libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
+  xvfb xdotool x11-xserver-utils libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
   libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0 libxcb-util1 fontconfig
   # fonts: none beyond fontconfig's defaults; the kiosk ships its own (assets/fonts), and the
   # tests prove those suffice on a bare system

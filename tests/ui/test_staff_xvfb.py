@@ -38,7 +38,9 @@ def display():
     for number in range(93, 120):
         if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
             break
-    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+    # -noreset: Xvfb otherwise resets (keyboard map included) whenever its last client
+    # leaves, which would undo the full-width key map set up before the console starts.
+    server = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -64,10 +66,26 @@ def wait_for_window(display: str, title: str, timeout: float = 60, visible: bool
     raise AssertionError(f"no window titled {title!r} appeared")
 
 
-def test_scanner_typing_into_the_real_console_shows_the_forms(display, tmp_path: Path) -> None:
-    """xdotool types two tickets' digits, each ending in Enter, into the real console: both decode."""
-    init_keys(tmp_path / "private", tmp_path / "public.pem")
-    key_id, public = load_public_key(tmp_path / "public.pem")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+#: Spare keycodes (F14–F23 of the evdev map, absent from PC keyboards) for full-width digits.
+FULL_WIDTH_KEYCODES = range(192, 202)
+
+
+def map_full_width_digits(display: str) -> None:
+    """Give ０–９ keys of their own, as a Japanese IME in full-width mode makes digits arrive.
+
+    Without this, xdotool remaps one spare key for every full-width character it types,
+    and Qt loses characters in that remapping race. Mapped once before the console
+    starts, each full-width digit is an ordinary key press.
+    """
+    assert shutil.which("xmodmap"), "scripts/test.sh installs x11-xserver-utils (xmodmap)"
+    expressions: list[str] = []
+    for digit, keycode in zip(range(10), FULL_WIDTH_KEYCODES):
+        expressions += ["-e", f"keycode {keycode} = UFF1{digit} UFF1{digit}"]
+    subprocess.run(["xmodmap", *expressions], env={**os.environ, "DISPLAY": display}, check=True, timeout=30)
+
+
+def start_console(display: str, tmp_path: Path) -> tuple[subprocess.Popen, dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
     env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", KIOSK_DATA_DIR=str(tmp_path / "data"),
                KIOSK_CONFIG=str(tmp_path / "absent.toml"))
@@ -75,15 +93,19 @@ def test_scanner_typing_into_the_real_console_shows_the_forms(display, tmp_path:
         [sys.executable, "-m", "kiosk", "staff", "--keys", str(tmp_path / "private"), "--camera", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
+    return console, env
+
+
+def test_scanner_typing_into_the_real_console_shows_the_forms(display, tmp_path: Path) -> None:
+    """xdotool types two tickets' digits, each ending in Enter, into the real console: both decode."""
+    init_keys(tmp_path / "private", tmp_path / "public.pem")
+    key_id, public = load_public_key(tmp_path / "public.pem")
+    console, env = start_console(display, tmp_path)
     try:
         window = wait_for_window(display, "窓口コンソール", visible=True)
         # No window manager runs here: give the console the keyboard focus as a click would.
         xdotool(display, "windowfocus", "--sync", window)
-        # Two tickets in a row, as a scanner types them: digit keys, then Enter. (The
-        # full-width digits of a Japanese IME are tested with real key events in
-        # test_staff_console.py: xdotool has to remap a spare key for every full-width
-        # character, and over 1,500 of them Qt loses characters in that remapping race,
-        # which says nothing about the console.)
+        # Two tickets in a row, as a scanner types them: digit keys, then Enter.
         for number in ("A-017", "A-018"):
             xdotool(display, "type", "--delay", "1", ticket_text(number, public, key_id))
             xdotool(display, "key", "Return")
@@ -94,6 +116,26 @@ def test_scanner_typing_into_the_real_console_shows_the_forms(display, tmp_path:
             "import sys; from PySide6.QtGui import QGuiApplication; app = QGuiApplication(sys.argv);"
             f"app.primaryScreen().grabWindow(0).save({str(shot)!r})")],
             env={**env}, check=True, timeout=60)
+    finally:
+        console.terminate()
+        output, _ = console.communicate(timeout=20)
+    assert "Traceback" not in output, output
+
+
+def test_full_width_digits_as_a_japanese_ime_sends_them_decode_too(display, tmp_path: Path) -> None:
+    """A scanner behind an IME left in full-width mode types ０１２…: the console still decodes."""
+    init_keys(tmp_path / "private", tmp_path / "public.pem")
+    key_id, public = load_public_key(tmp_path / "public.pem")
+    map_full_width_digits(display)
+    console, _env = start_console(display, tmp_path)
+    try:
+        window = wait_for_window(display, "窓口コンソール", visible=True)
+        xdotool(display, "windowfocus", "--sync", window)
+        text = ticket_text("A-021", public, key_id).translate(FULL_WIDTH)
+        assert text.isdigit() and not text.isascii()
+        xdotool(display, "type", "--delay", "1", text)
+        xdotool(display, "key", "Return")
+        wait_for_window(display, "A-021", timeout=60)
     finally:
         console.terminate()
         output, _ = console.communicate(timeout=20)
