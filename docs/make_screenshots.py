@@ -37,7 +37,10 @@ def main() -> int:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--size", default="1920x1080", help="window size, e.g. 1920x1080 or 1080x1920")
+    parser.add_argument("--text-scale", type=int, default=100, choices=(100, 150, 200), help="text size in percent")
+    parser.add_argument("--high-contrast", action="store_true", help="the high-contrast theme")
     args = parser.parse_args()
+    prefix = args.lang + (f"-{args.text_scale}" if args.text_scale != 100 else "") + ("-hc" if args.high_contrast else "")
     app = QApplication.instance() or QApplication([])
 
     from kiosk.adapters.escpos_printer import FilePrinter
@@ -71,18 +74,22 @@ def main() -> int:
     window.resize(width, height)
     window.show()
     args.out.mkdir(parents=True, exist_ok=True)
-    for old in args.out.glob(f"{args.lang}-*.png"):
+    for old in args.out.glob(f"{prefix}-[0-9]*.png"):
         old.unlink()
     shots = [0]
 
     def shoot(name: str) -> None:
         app.processEvents()
         shots[0] += 1
-        path = args.out / f"{args.lang}-{shots[0]:02d}-{name}.png"
+        path = args.out / f"{prefix}-{shots[0]:02d}-{name}.png"
         window.grab().save(str(path))
-        print(path.relative_to(ROOT))
+        print(path)
 
     driver = KioskDriver(_Bot(), window)
+    while controller.state.appearance.text_scale != args.text_scale:
+        driver.tap_named("text-size")
+    if args.high_contrast:
+        driver.tap_named("high-contrast")
     shoot("attract")
     QTest.mouseClick(window.attract, Qt.MouseButton.LeftButton)
     shoot("language")

@@ -84,6 +84,8 @@ def build_kiosk(
     )
     greetings: list[Translator] = [translators(lang) for lang in config.languages]
     window = MainWindow(config.languages, greetings)
+    # The session lives and dies with its window: its idle and re-check timers stop too.
+    controller.setParent(window)
 
     window.attract.start_requested.connect(controller.start)
     window.language.language_chosen.connect(controller.choose_language)
@@ -97,6 +99,9 @@ def build_kiosk(
     window.staff_requested.connect(controller.call_staff)
     window.language_switch_requested.connect(controller.choose_language)
     window.continue_requested.connect(controller.continue_session)
+    window.text_size_requested.connect(controller.next_text_scale)
+    window.contrast_requested.connect(controller.toggle_high_contrast)
+    window.read_aloud_requested.connect(controller.toggle_read_aloud)
     controller.frame_changed.connect(window.show_frame)
     controller.idle_warning.connect(lambda left: window.show_idle_warning(controller.tr(), left))
     controller.idle_cleared.connect(window.hide_idle_warning)

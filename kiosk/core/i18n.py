@@ -17,6 +17,8 @@ from typing import Mapping
 from babel.messages.pofile import read_po
 
 DOMAIN = "kiosk"
+#: やさしい日本語 (Easy Japanese): a private-use BCP 47 tag (docs/decisions/002).
+EASY_JAPANESE = "ja-x-easy"
 
 #: Babel/CLDR locale used to format numbers and dates for each kiosk language.
 BABEL_LOCALES = {

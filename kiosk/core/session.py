@@ -29,6 +29,22 @@ from kiosk.core.forms.model import FormCatalog
 from kiosk.core.ticket import TicketSlip
 
 
+#: Text sizes a citizen can pick, in percent; the button steps through them in order.
+TEXT_SCALES: tuple[int, ...] = (100, 150, 200)
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """How this citizen wants the screens: text size, contrast, read aloud.
+
+    Part of the session, so the next citizen starts from the defaults again.
+    """
+
+    text_scale: int = 100  # percent, one of TEXT_SCALES
+    high_contrast: bool = False
+    read_aloud: bool = False
+
+
 class Step(str, Enum):
     ATTRACT = "attract"
     LANGUAGE = "language"
@@ -50,6 +66,7 @@ class SessionState:
     return_to_review: bool = False  # editing one answer from the review screen
     slip: TicketSlip | None = None
     notice: str | None = None  # an English msgid to show (e.g. the printer failed)
+    appearance: Appearance = Appearance()
 
 
 @dataclass(frozen=True)
@@ -80,7 +97,23 @@ def new_session() -> SessionState:
 
 
 def start(state: SessionState) -> SessionState:
-    return replace(new_session(), step=Step.LANGUAGE, language=state.language)
+    # Text size, contrast and read-aloud chosen on the attract screen carry into the visit.
+    return replace(new_session(), step=Step.LANGUAGE, language=state.language, appearance=state.appearance)
+
+
+def next_text_scale(state: SessionState) -> SessionState:
+    """100 → 150 → 200 → 100 %: one button, every screen, nothing else changes."""
+    current = state.appearance.text_scale
+    following = TEXT_SCALES[(TEXT_SCALES.index(current) + 1) % len(TEXT_SCALES)] if current in TEXT_SCALES else 100
+    return replace(state, appearance=replace(state.appearance, text_scale=following))
+
+
+def toggle_high_contrast(state: SessionState) -> SessionState:
+    return replace(state, appearance=replace(state.appearance, high_contrast=not state.appearance.high_contrast))
+
+
+def toggle_read_aloud(state: SessionState) -> SessionState:
+    return replace(state, appearance=replace(state.appearance, read_aloud=not state.appearance.read_aloud))
 
 
 def choose_language(state: SessionState, language: str) -> SessionState:

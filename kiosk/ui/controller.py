@@ -227,6 +227,18 @@ class SessionController(QObject):
     def back(self) -> None:
         self._set(flow.back(self.state, self.catalog, self._counter_order))
 
+    def next_text_scale(self) -> None:
+        self.touch()
+        self._set(flow.next_text_scale(self.state))
+
+    def toggle_high_contrast(self) -> None:
+        self.touch()
+        self._set(flow.toggle_high_contrast(self.state))
+
+    def toggle_read_aloud(self) -> None:
+        self.touch()
+        self._set(flow.toggle_read_aloud(self.state))
+
     def edit(self, path: str) -> None:
         self._set(flow.edit(self.state, path))
 

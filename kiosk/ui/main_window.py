@@ -9,8 +9,11 @@ session data of its own.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from babel.numbers import format_percent
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
+    QScrollArea,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -22,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.i18n import NATIVE_NAMES, Translator
-from kiosk.core.session import Step
+from kiosk.core.i18n import EASY_JAPANESE, NATIVE_NAMES, Translator
+from kiosk.core.session import Appearance, Step
 from kiosk.ui.frame import Frame
 from kiosk.ui.screens.attract_screen import AttractScreen
 from kiosk.ui.screens.event_screen import EventScreen
@@ -31,7 +34,9 @@ from kiosk.ui.screens.language_screen import LanguageScreen
 from kiosk.ui.screens.question_screen import QuestionScreen
 from kiosk.ui.screens.review_screen import ReviewScreen
 from kiosk.ui.screens.ticket_screen import TicketScreen
-from kiosk.ui.theme import stylesheet, ui_font
+from kiosk.ui.theme import NO_TEXT_SCALE, apply_text_scale, palette, stylesheet, ui_font
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel, apply_furigana
 
 
 class Overlay(QFrame):
@@ -40,10 +45,8 @@ class Overlay(QFrame):
     def __init__(self, parent: QWidget, name: str) -> None:
         super().__init__(parent)
         self.setObjectName(name)
-        self.setStyleSheet(
-            "QFrame#%s { background: rgba(20, 30, 45, 215); }"
-            " QFrame#card { background: white; border-radius: 24px; }" % name
-        )
+        self._name = name
+        self.restyle(False)
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         card = QFrame()
@@ -58,12 +61,12 @@ class Overlay(QFrame):
         layout = QVBoxLayout(card)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.setSpacing(32)
-        self.message = QLabel()
+        self.message = FuriganaLabel()
         self.message.setObjectName(f"{name}-message")
         self.message.setFont(ui_font(32, bold=True))
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setWordWrap(True)
-        self.button = QPushButton()
+        self.button = WrapButton()
         self.button.setObjectName(f"{name}-button")
         self.button.setProperty("role", "primary")
         self.button.setFont(ui_font(28, bold=True))
@@ -75,6 +78,14 @@ class Overlay(QFrame):
         row.addStretch(1)
         layout.addLayout(row)
         self.hide()
+
+    def restyle(self, high_contrast: bool) -> None:
+        colours = palette(high_contrast)
+        self.setStyleSheet(
+            f"QFrame#{self._name} {{ background: rgba(20, 30, 45, 215); }}"
+            f" QFrame#card {{ background: {colours.paper}; border: 3px solid {colours.calm_border};"
+            " border-radius: 24px; }"
+        )
 
     def show_over(self) -> None:
         self.setGeometry(self.parentWidget().rect())
@@ -88,21 +99,45 @@ class MainWindow(QWidget):
     staff_requested = Signal()
     language_switch_requested = Signal(str)
     continue_requested = Signal()
+    text_size_requested = Signal()
+    contrast_requested = Signal()
+    read_aloud_requested = Signal()
 
     def __init__(self, languages: tuple[str, ...], greetings: list[Translator]) -> None:
         super().__init__()
         self.setObjectName("KioskRoot")
         self.setWindowTitle("Smart Counter Kiosk")
+        self._appearance = Appearance()
         self.setStyleSheet(stylesheet())
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         root = QVBoxLayout(self)
         root.setContentsMargins(24, 16, 24, 16)
 
+        # Top: where the citizen is, and the three ways to make the screen work for
+        # them (bigger text, high contrast, read aloud), on every screen.
+        top = QHBoxLayout()
         self._progress = QProgressBar()
         self._progress.setObjectName("progress")
         self._progress.setRange(0, 1000)
         self._progress.setTextVisible(False)
-        root.addWidget(self._progress)
+        top.addWidget(self._progress, 1)
+        self.text_size_button = WrapButton()
+        self.text_size_button.setObjectName("text-size")
+        self.contrast_button = WrapButton()
+        self.contrast_button.setObjectName("high-contrast")
+        self.read_aloud_button = WrapButton()
+        self.read_aloud_button.setObjectName("read-aloud")
+        for button in (self.contrast_button, self.read_aloud_button):
+            button.setCheckable(True)
+        for button in (self.text_size_button, self.contrast_button, self.read_aloud_button):
+            button.setFont(ui_font(16, bold=True))
+            # The switches themselves keep one size, so they stay where the citizen found them.
+            button.setProperty(NO_TEXT_SCALE, True)
+            top.addWidget(button)
+        self.text_size_button.clicked.connect(self.text_size_requested.emit)
+        self.contrast_button.clicked.connect(self.contrast_requested.emit)
+        self.read_aloud_button.clicked.connect(self.read_aloud_requested.emit)
+        root.addLayout(top)
 
         self.stack = QStackedWidget()
         self.attract = AttractScreen(greetings)
@@ -120,14 +155,14 @@ class MainWindow(QWidget):
         root.addWidget(self.stack, 1)
 
         bar = QHBoxLayout()
-        self.back_button = QPushButton()
+        self.back_button = WrapButton()
         self.back_button.setObjectName("back")
-        self.start_over_button = QPushButton()
+        self.start_over_button = WrapButton()
         self.start_over_button.setObjectName("start-over")
-        self.staff_button = QPushButton()
+        self.staff_button = WrapButton()
         self.staff_button.setObjectName("call-staff")
         self.staff_button.setProperty("role", "staff")
-        self.language_button = QPushButton("Language / 言語")
+        self.language_button = WrapButton("Language / 言語")
         self.language_button.setObjectName("switch-language")
         menu = QMenu(self.language_button)
         menu.setFont(ui_font(22))
@@ -167,8 +202,26 @@ class MainWindow(QWidget):
         tr = frame.tr
         step = frame.state.step
         screen = self._screens[step]
+        appearance = frame.state.appearance
+        if appearance.high_contrast != self._appearance.high_contrast or appearance.text_scale != self._appearance.text_scale:
+            self.setStyleSheet(stylesheet(appearance.text_scale / 100, appearance.high_contrast))
+            for overlay in (self.idle_overlay, self.staff_overlay):
+                overlay.restyle(appearance.high_contrast)
+        self._appearance = appearance
         screen.show_frame(frame)
         self.stack.setCurrentWidget(screen)
+        self._show_accessibility(tr, appearance)
+        # After the screen has built this frame's widgets, so they are scaled too.
+        apply_text_scale(self, appearance.text_scale / 100)
+        self.setProperty("highContrast", appearance.high_contrast)
+        apply_furigana(self, tr.language == EASY_JAPANESE)
+        # A scroll area sized its page before the fonts grew: have it measure again.
+        focus = QApplication.focusWidget()
+        for area in screen.findChildren(QScrollArea):
+            QApplication.sendEvent(area, QEvent(QEvent.Type.LayoutRequest))
+            page = area.widget()
+            if focus is not None and page is not None and page.isAncestorOf(focus):
+                area.ensureWidgetVisible(focus, 24, 24)  # the field being typed into
         self._progress.setVisible(step in (Step.QUESTION, Step.REVIEW))
         self._progress.setValue(round(frame.progress * 1000))
         self._bar.setVisible(step is not Step.ATTRACT)
@@ -179,6 +232,15 @@ class MainWindow(QWidget):
         self.staff_button.setText(tr.gettext("Call staff"))
         self.language_button.setVisible(step not in (Step.ATTRACT, Step.LANGUAGE))
 
+    def _show_accessibility(self, tr: Translator, appearance: Appearance) -> None:
+        percent = format_percent(appearance.text_scale / 100, locale=tr.babel_locale)
+        label = tr.gettext("Text size {percent}").format(percent=percent)
+        self.text_size_button.setText(label)
+        self.contrast_button.setText(tr.gettext("High contrast"))
+        self.contrast_button.setChecked(appearance.high_contrast)
+        self.read_aloud_button.setText(tr.gettext("Read aloud"))
+        self.read_aloud_button.setChecked(appearance.read_aloud)
+
     def show_idle_warning(self, tr: Translator, seconds_left: int) -> None:
         self.idle_overlay.message.setText(
             tr.gettext("Are you still there? This screen will start over in {seconds} seconds.").format(
@@ -186,6 +248,7 @@ class MainWindow(QWidget):
             )
         )
         self.idle_overlay.button.setText(tr.gettext("Continue"))
+        apply_furigana(self.idle_overlay, tr.language == EASY_JAPANESE)
         if not self.idle_overlay.isVisible():
             self.idle_overlay.show_over()
 
@@ -197,4 +260,5 @@ class MainWindow(QWidget):
             tr.gettext("A staff member has been called and will come to help you. Your answers are kept.")
         )
         self.staff_overlay.button.setText(tr.gettext("OK"))
+        apply_furigana(self.staff_overlay, tr.language == EASY_JAPANESE)
         self.staff_overlay.show_over()

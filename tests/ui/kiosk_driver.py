@@ -56,6 +56,9 @@ class KioskDriver:
     def focus(self, edit: QLineEdit) -> None:
         self.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
         edit.setFocus(Qt.FocusReason.MouseFocusReason)
+        # A tap lands mid-field and puts the cursor there (large text fills the field):
+        # continue at the end, as a citizen adding to what is there would.
+        edit.end(False)
         QApplication.processEvents()
 
     def commit_text(self, edit: QLineEdit, text: str) -> None:

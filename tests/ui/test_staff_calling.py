@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kiosk.ui.staff.board_window import spoken_number
+
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
@@ -61,7 +63,7 @@ def test_kiosk_ticket_is_called_passed_on_and_called_first_at_the_next_counter(m
     assert panel.called_number() == later.number
     board.poll()
     assert board_window.tiles["insurance"].serving_label.text() == later.number
-    assert announced and later.number in announced[-1][0] and "2番窓口" in announced[-1][0]
+    assert announced and spoken_number(later.number) in announced[-1][0] and "2番窓口" in announced[-1][0]
 
 
 def test_closed_counter_and_refusals_are_messages(make_kiosk, qtbot, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 from kiosk.core.i18n import Translator
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class AttractScreen(QWidget):
@@ -25,18 +26,18 @@ class AttractScreen(QWidget):
         self._index = 0
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 48, 48, 48)
-        self._site = QLabel()
+        self._site = FuriganaLabel()
         self._site.setFont(ui_font(32, bold=True))
         self._site.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._touch = QLabel()
+        self._touch = FuriganaLabel()
         self._touch.setObjectName("touch-to-start")
         self._touch.setFont(ui_font(54, bold=True))
         self._touch.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._touch.setWordWrap(True)
-        self._touch_ja = QLabel()
+        self._touch_ja = FuriganaLabel()
         self._touch_ja.setFont(ui_font(30))
         self._touch_ja.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._waits_title = QLabel()
+        self._waits_title = FuriganaLabel()
         self._waits_title.setFont(ui_font(22, bold=True))
         self._waits = QGridLayout()
         layout.addWidget(self._site)
@@ -74,17 +75,20 @@ class AttractScreen(QWidget):
         self._waits_title.setText(tr.gettext("Waiting now"))
         while self._waits.count():
             item = self._waits.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()  # gone now, not at the next turn of the event loop
+                widget.setParent(None)
+                widget.deleteLater()
         waits = {w.counter_id: w for w in frame.waits}
         for row, counter in enumerate(frame.config.counters):
             wait = waits.get(counter.id)
-            name = QLabel(f"{counter.number}  {tr.text(counter.name)}")
+            name = FuriganaLabel(f"{counter.number}  {tr.text(counter.name)}")
             name.setFont(ui_font(20))
             if frame.queue_paused or wait is None:
-                figure = QLabel(tr.gettext("Please ask staff"))
+                figure = FuriganaLabel(tr.gettext("Please ask staff"))
             else:
-                figure = QLabel(
+                figure = FuriganaLabel(
                     tr.gettext("{people} waiting · about {minutes} min").format(
                         people=wait.waiting, minutes=wait.estimated_wait_min
                     )

@@ -7,6 +7,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.scrolling import scroll_page
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class EventScreen(QWidget):
@@ -15,12 +18,18 @@ class EventScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("EventScreen")
-        self._layout = QVBoxLayout(self)
-        self._layout.setSpacing(18)
-        self._title = QLabel()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._title = FuriganaLabel()
         self._title.setFont(ui_font(30, bold=True))
         self._title.setWordWrap(True)
-        self._layout.addWidget(self._title)
+        outer.addWidget(self._title)
+        page = QWidget()
+        page.setObjectName("EventPage")
+        self._layout = QVBoxLayout(page)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(18)
+        outer.addWidget(scroll_page(page), 1)
         self.buttons: dict[str, QPushButton] = {}
         self._descriptions: dict[str, QLabel] = {}
 
@@ -30,12 +39,12 @@ class EventScreen(QWidget):
         first_time = not self.buttons
         for event_id, event in frame.catalog.events.items():
             if first_time:
-                button = QPushButton()
+                button = WrapButton()
                 button.setObjectName(f"event-{event_id}")
                 button.setFont(ui_font(30, bold=True))
                 button.setMinimumHeight(120)
                 button.clicked.connect(lambda _=False, e=event_id: self.event_chosen.emit(e))
-                description = QLabel()
+                description = FuriganaLabel()
                 description.setFont(ui_font(18))
                 description.setWordWrap(True)
                 self.buttons[event_id] = button

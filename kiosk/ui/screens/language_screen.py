@@ -8,6 +8,9 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVB
 from kiosk.core.i18n import NATIVE_NAMES
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.scrolling import scroll_page
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class LanguageScreen(QWidget):
@@ -17,17 +20,20 @@ class LanguageScreen(QWidget):
         super().__init__()
         self.setObjectName("LanguageScreen")
         layout = QVBoxLayout(self)
-        self._title = QLabel()
+        self._title = FuriganaLabel()
         self._title.setProperty("role", "title")
         self._title.setFont(ui_font(30, bold=True))
         self._title.setWordWrap(True)
         layout.addWidget(self._title)
-        grid = QGridLayout()
+        page = QWidget()
+        page.setObjectName("LanguagePage")
+        grid = QGridLayout(page)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(16)
         columns = 3
         self.buttons: dict[str, QPushButton] = {}
         for index, language in enumerate(languages):
-            button = QPushButton(NATIVE_NAMES[language])
+            button = WrapButton(NATIVE_NAMES[language])
             button.setObjectName(f"lang-{language}")
             button.setFont(ui_font(28, bold=True))
             button.setMinimumHeight(110)
@@ -37,7 +43,8 @@ class LanguageScreen(QWidget):
             button.clicked.connect(lambda _=False, lang=language: self.language_chosen.emit(lang))
             self.buttons[language] = button
             grid.addWidget(button, index // columns, index % columns)
-        layout.addLayout(grid, 1)
+        # At 200 % text the twelve buttons may need more than one screen: they scroll.
+        layout.addWidget(scroll_page(page), 1)
 
     def show_frame(self, frame: Frame) -> None:
         self._title.setText("ことば / Language / 言语 / 언어 / Ngôn ngữ")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.core.forms.engine import Question
 from kiosk.core.i18n import Translator
@@ -20,6 +20,12 @@ from kiosk.ui.theme import ui_font
 from kiosk.ui.widgets.inputs import INPUT_WIDGETS, AddressInput, AnswerInput, InputError, keyboard_modes
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.core.forms.model import FieldKind
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
+
+
+#: At 150 % and 200 % text the keyboard takes at most this share of a landscape screen.
+KEYBOARD_SHARE_LARGE_TEXT = 0.4
 
 
 class QuestionScreen(QWidget):
@@ -49,24 +55,24 @@ class QuestionScreen(QWidget):
         outer.addWidget(self._scroll, 1)
         layout = QVBoxLayout(body)
         layout.setSpacing(12)
-        self._member = QLabel()
+        self._member = FuriganaLabel()
         self._member.setObjectName("member-label")
         self._member.setFont(ui_font(20))
-        self._title = QLabel()
+        self._title = FuriganaLabel()
         self._title.setObjectName("question-title")
         self._title.setProperty("role", "title")
         self._title.setFont(ui_font(30, bold=True))
         self._title.setWordWrap(True)
-        self._help = QLabel()
+        self._help = FuriganaLabel()
         self._help.setFont(ui_font(18))
         self._help.setWordWrap(True)
-        self._problem = QLabel()
+        self._problem = FuriganaLabel()
         self._problem.setObjectName("problem")
         self._problem.setProperty("role", "problem")
         self._problem.setFont(ui_font(20, bold=True))
         self._problem.setWordWrap(True)
         self._input_holder = QVBoxLayout()
-        self._next = QPushButton()
+        self._next = WrapButton()
         self._next.setObjectName("next")
         self._next.setProperty("role", "primary")
         self._next.setFont(ui_font(26, bold=True))
@@ -89,14 +95,34 @@ class QuestionScreen(QWidget):
         self._path: str | None = None
         self._language: str | None = None
         self._tr: Translator | None = None
+        self._text_scale = 100
+        app = QApplication.instance()
+        if app is not None:
+            app.focusChanged.connect(self._keep_in_view)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        self._arrange()
+
+    def _arrange(self) -> None:
         wide = self.width() >= 1.5 * self.height()
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self._split.direction() != direction:
             self._split.setDirection(direction)
             self._split.setStretch(1, 1 if wide else 0)
+        # Large text needs the room for the question; the keys are big enough already.
+        share = KEYBOARD_SHARE_LARGE_TEXT if self._text_scale > 100 else 1.0
+        if wide and share < 1:
+            # Never narrower than its keys need (the kana pad has eleven columns).
+            self.keyboard.setMaximumWidth(max(round(self.width() * share), self.keyboard.minimumSizeHint().width()))
+        else:
+            self.keyboard.setMaximumWidth(16777215)
+
+    def _keep_in_view(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Scroll the field being typed into into view (large text pushes it down)."""
+        body = self._scroll.widget()
+        if new is not None and body is not None and body.isAncestorOf(new):
+            self._scroll.ensureWidgetVisible(new, 24, 24)
 
     def _submit_typed(self) -> None:
         if self.input is None or self._tr is None:
@@ -114,6 +140,9 @@ class QuestionScreen(QWidget):
             return
         tr = frame.tr
         self._tr = tr
+        if frame.state.appearance.text_scale != self._text_scale:
+            self._text_scale = frame.state.appearance.text_scale
+            self._arrange()
         rebuild = question.path != self._path or tr.language != self._language
         if rebuild:
             pending = None
@@ -133,6 +162,7 @@ class QuestionScreen(QWidget):
             if edit is not None:
                 edit.setFocus(Qt.FocusReason.OtherFocusReason)
                 self.keyboard.attach(edit, keyboard_modes(edit))
+                QTimer.singleShot(0, lambda e=edit: self._keep_in_view(None, e) if e.isVisible() else None)
         self._member.setText(self._member_text(question, frame, tr))
         self._title.setText(tr.text(question.field.label))
         self._help.setText(tr.text(question.field.help) if question.field.help else "")

@@ -12,8 +12,10 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from kiosk.ui.frame import Frame
 from kiosk.ui.notices import PRINTED, PROBLEMS
-from kiosk.ui.theme import ui_font
+from kiosk.ui.theme import NO_TEXT_SCALE, ui_font
 from kiosk.ui.widgets.qr_view import QrView
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class TicketScreen(QWidget):
@@ -25,7 +27,7 @@ class TicketScreen(QWidget):
         layout = QHBoxLayout(self)
         layout.setSpacing(32)
         self._codes = QVBoxLayout()
-        self._codes_caption = QLabel()
+        self._codes_caption = FuriganaLabel()
         self._codes_caption.setObjectName("ticket-qr-caption")
         self._codes_caption.setFont(ui_font(18, bold=True))
         self._codes_caption.setWordWrap(True)
@@ -34,24 +36,25 @@ class TicketScreen(QWidget):
         codes_column.addLayout(self._codes, 1)
         codes_column.addWidget(self._codes_caption)
         side = QVBoxLayout()
-        self._number_caption = QLabel()
+        self._number_caption = FuriganaLabel()
         self._number_caption.setFont(ui_font(20))
-        self._number = QLabel()
+        self._number = FuriganaLabel()
         self._number.setObjectName("ticket-number")
         self._number.setFont(ui_font(72, bold=True))
-        self._route = QLabel()
+        self._number.setProperty(NO_TEXT_SCALE, True)  # 72 pt already: the one thing to find
+        self._route = FuriganaLabel()
         self._route.setObjectName("ticket-route")
         self._route.setFont(ui_font(18))
         self._route.setWordWrap(True)
-        self._documents = QLabel()
+        self._documents = FuriganaLabel()
         self._documents.setObjectName("ticket-documents")
         self._documents.setFont(ui_font(16))
         self._documents.setWordWrap(True)
-        self._notice = QLabel()
+        self._notice = FuriganaLabel()
         self._notice.setObjectName("ticket-notice")
         self._notice.setFont(ui_font(22, bold=True))
         self._notice.setWordWrap(True)
-        self._finish = QPushButton()
+        self._finish = WrapButton()
         self._finish.setObjectName("finish")
         self._finish.setProperty("role", "primary")
         self._finish.setFont(ui_font(26, bold=True))
@@ -62,7 +65,9 @@ class TicketScreen(QWidget):
         details.setStyleSheet("QWidget#TicketDetails { background: transparent; }")
         details_layout = QVBoxLayout(details)
         details_layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self._route, self._documents):
+        # The printer notice first, inside the page: at large text it wraps onto more
+        # lines, and the page scrolls rather than squeezing it.
+        for widget in (self._notice, self._route, self._documents):
             details_layout.addWidget(widget)
         details_layout.addStretch(1)
         scroll = QScrollArea()  # long routes and document lists scroll; the number never does
@@ -73,7 +78,6 @@ class TicketScreen(QWidget):
         side.addWidget(self._number_caption)
         side.addWidget(self._number)
         side.addWidget(scroll, 1)
-        side.addWidget(self._notice)
         side.addWidget(self._finish)
         layout.addLayout(codes_column, 4)
         layout.addLayout(side, 5)
@@ -124,5 +128,7 @@ class TicketScreen(QWidget):
         self._documents.setVisible(bool(documents))
         notice = frame.state.notice or PRINTED
         self._notice.setText(tr.gettext(notice))
-        self._notice.setStyleSheet("color: #b3261e;" if notice in PROBLEMS else "color: #1b5e20;")
+        self._notice.setProperty("role", "problem" if notice in PROBLEMS else "ok")
+        self._notice.style().unpolish(self._notice)
+        self._notice.style().polish(self._notice)
         self._finish.setText(tr.gettext("Finish"))

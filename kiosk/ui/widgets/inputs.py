@@ -31,6 +31,8 @@ from kiosk.core.i18n import N_, Translator
 from kiosk.core.ports import AddressCandidate
 from kiosk.ui.theme import ui_font
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.wrap_button import WrapButton
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 KEYBOARD_MODES = {
     CharClass.ANY: ("hiragana", "katakana", "latin", "digits"),
@@ -133,7 +135,7 @@ class ChoiceInput(AnswerInput):
         choices = question.field.choices
         columns = 1 if len(choices) <= 4 else 2
         for index, choice in enumerate(choices):
-            button = QPushButton()
+            button = WrapButton()
             button.setCheckable(True)
             button.setObjectName(f"choice-{choice.id}")
             button.setFont(ui_font(24))
@@ -165,7 +167,7 @@ class YesNoInput(AnswerInput):
         super().__init__(question, tr, keyboard)
         layout = QHBoxLayout(self)
         layout.setSpacing(24)
-        self._yes, self._no = QPushButton(), QPushButton()
+        self._yes, self._no = WrapButton(), WrapButton()
         for button, name, answer in ((self._yes, "answer-yes", True), (self._no, "answer-no", False)):
             button.setObjectName(name)
             button.setCheckable(True)
@@ -210,7 +212,7 @@ class _LabelledEdits(AnswerInput):
         self._labels: dict[str, QLabel] = {}
         self.edits: dict[str, QLineEdit] = {}
         for row, (part, _msgid, charclass) in enumerate(self.parts()):
-            label = QLabel()
+            label = FuriganaLabel()
             label.setFont(ui_font(18))
             label.setWordWrap(True)
             edit = make_line_edit(
@@ -321,7 +323,7 @@ class AddressInput(_LabelledEdits):
             # One postal code can cover several districts: let the citizen tap theirs.
             row = QHBoxLayout()
             for index, candidate in enumerate(self._candidates):
-                button = QPushButton(candidate.town or candidate.city)
+                button = WrapButton(candidate.town or candidate.city)
                 button.setObjectName(f"town-{index}")
                 button.setFont(ui_font(18))
                 button.clicked.connect(lambda _=False, c=candidate: self._fill(c))
@@ -359,7 +361,7 @@ class NumberInput(AnswerInput):
         self._minus, self._plus = QPushButton("−"), QPushButton("+")
         self._minus.setObjectName("number-minus")
         self._plus.setObjectName("number-plus")
-        self._shown = QLabel()
+        self._shown = FuriganaLabel()
         self._shown.setObjectName("number-value")
         self._shown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._shown.setFont(ui_font(48, bold=True))
@@ -408,19 +410,23 @@ class DateInput(AnswerInput):
     def __init__(self, question: Question, tr: Translator, keyboard: OnScreenKeyboard) -> None:
         super().__init__(question, tr, keyboard)
         layout = QVBoxLayout(self)
+        # 西暦 on a row of its own (its name is long in most languages and wraps at large
+        # text), the four short era names side by side below it.
+        western_row = QHBoxLayout()
         era_row = QHBoxLayout()
         self._era_group = QButtonGroup(self)
         self._era_buttons: dict[str, QPushButton] = {}
         for name in self.ERAS:
-            button = QPushButton(name)
+            button = WrapButton(name)
             button.setCheckable(True)
             button.setFont(ui_font(22))
             button.setObjectName(f"era-{name}")
             self._era_group.addButton(button)
             self._era_buttons[name] = button
             button.clicked.connect(self._era_chosen)
-            era_row.addWidget(button)
+            (western_row if name == "western" else era_row).addWidget(button)
         self._era_buttons["western"].setChecked(True)
+        layout.addLayout(western_row)
         layout.addLayout(era_row)
         row = QHBoxLayout()
         self.edits: dict[str, QLineEdit] = {}
@@ -430,7 +436,7 @@ class DateInput(AnswerInput):
             edit.setMaxLength(width)
             edit.setAlignment(Qt.AlignmentFlag.AlignCenter)
             edit.textChanged.connect(self._update_preview)
-            unit = QLabel()
+            unit = FuriganaLabel()
             unit.setFont(ui_font(22))
             self.edits[part] = edit
             self._unit_labels[part] = unit
@@ -439,7 +445,7 @@ class DateInput(AnswerInput):
         layout.addLayout(row)
         self.edits["year"].textChanged.connect(lambda text: self._advance("year", text))
         self.edits["month"].textChanged.connect(lambda text: self._advance("month", text))
-        self._preview = QLabel()
+        self._preview = FuriganaLabel()
         self._preview.setObjectName("date-preview")
         self._preview.setFont(ui_font(22, bold=True))
         layout.addWidget(self._preview)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui.theme import ui_font
+from kiosk.ui.theme import NO_TEXT_SCALE, ui_font
 
 KATAKANA_COLUMNS = (
     "アイウエオ", "カキクケコ", "サシスセソ", "タチツテト", "ナニヌネノ",
@@ -58,6 +58,7 @@ class OnScreenKeyboard(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("OnScreenKeyboard")
+        self.setProperty(NO_TEXT_SCALE, True)  # 15 mm keys with one big character each
         self._target: QLineEdit | None = None
         self._mode = "katakana"
         self._allowed: tuple[str, ...] = MODES

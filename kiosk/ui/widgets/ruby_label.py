@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.core.furigana import Segment, plain_text, plain_with_readings
@@ -58,6 +58,7 @@ class RubyLabel(QWidget):
         self._cache: dict[float, tuple[_Placed, ...]] = {}
         self._groups_cache: list[list[_Cell | None]] | None = None
         self._alignment = Qt.AlignmentFlag.AlignLeft
+        self._colour: QColor | None = None
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -78,6 +79,12 @@ class RubyLabel(QWidget):
     def text(self) -> str:
         """The base text without readings."""
         return plain_text(self._segments)
+
+    def setColour(self, colour: QColor | None) -> None:
+        """Draw in this colour (None: the palette's). Style sheets reset a child's palette,
+        so a host that knows its colour (a checked button, the high-contrast theme) sets it."""
+        self._colour = colour
+        self.update()
 
     def setAlignment(self, alignment: Qt.AlignmentFlag) -> None:
         """Horizontal alignment of each line (left, centre or right)."""
@@ -134,7 +141,7 @@ class RubyLabel(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.setPen(self._colour if self._colour is not None else self.palette().color(self.foregroundRole()))
         base_font, ruby_font = self.font(), self._ruby_font()
         base_metrics, ruby_metrics = QFontMetricsF(base_font), QFontMetricsF(ruby_font)
         band = self._ruby_band()
