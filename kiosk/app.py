@@ -18,7 +18,7 @@ from typing import Any
 from kiosk.config import Config
 from kiosk.core.forms import load_catalog
 from kiosk.core.i18n import Translator, load_translator
-from kiosk.core.ports import AddressLookup, Printer, QueueService
+from kiosk.core.ports import AddressLookup, Printer, QueueService, SpeechSynth
 from kiosk.paths import forms_dir, locales_dir
 
 log = logging.getLogger(__name__)
@@ -62,12 +62,18 @@ def build_kiosk(
     addresses: AddressLookup,
     public_key: tuple[int, Any],
     clock=None,
+    synth: SpeechSynth | None = None,
 ):
-    """The controller and its window, wired; the caller shows the window."""
+    """The controller and its window, wired; the caller shows the window.
+
+    ``synth`` is the offline voice for read-aloud where the system has none (espeak-ng).
+    """
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.controller import SessionController
+    from kiosk.ui.speech import Speaker
+    from kiosk.ui.voice_guide import VoiceGuide
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.theme import load_fonts
 
@@ -103,6 +109,10 @@ def build_kiosk(
     window.contrast_requested.connect(controller.toggle_high_contrast)
     window.read_aloud_requested.connect(controller.toggle_read_aloud)
     controller.frame_changed.connect(window.show_frame)
+    speaker = Speaker(config.data_dir / "sounds" / "speech", synth, window)
+    guide = VoiceGuide(speaker)
+    controller.frame_changed.connect(guide.show_frame)
+    window.voice_guide = guide  # kept with the window (and reachable by tests)
     controller.idle_warning.connect(lambda left: window.show_idle_warning(controller.tr(), left))
     controller.idle_cleared.connect(window.hide_idle_warning)
     controller.staff_called.connect(lambda: window.show_staff_called(controller.tr()))
@@ -130,6 +140,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
     from kiosk.adapters.escpos_printer import make_printer
     from kiosk.adapters.keys import init_keys, load_public_key
     from kiosk.adapters.postal import PosutoAddressLookup
+    from kiosk.adapters.speech import EspeakSynth
 
     # Touch input with kana→kanji conversion where the platform runs it (not offscreen).
     if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
@@ -151,6 +162,7 @@ def run_kiosk(config: Config, *, windowed: bool = False) -> int:
         addresses=PosutoAddressLookup(),
         public_key=public_key,
         clock=clock,
+        synth=EspeakSynth.find(),
     )
     from kiosk.ui.presentation import present
 

@@ -35,3 +35,9 @@ class TicketSlip:
     qr_texts: tuple[str, ...]
     language: str
     site_name: str
+
+
+def spoken_number(number: str) -> str:
+    """A-017 → "A 17": the letter, then the number as people say it (not "zero one seven")."""
+    letter, _, digits = number.partition("-")
+    return f"{letter} {int(digits)}" if digits.isdigit() else number

@@ -11,7 +11,7 @@ from kiosk.adapters.speech import EspeakSynth
 from kiosk.core.queue_rules import CalledTicket
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff.board_controller import CHIME_SECONDS, Announcer, ensure_chime
-from kiosk.ui.staff.board_window import spoken_number
+from kiosk.core.ticket import spoken_number
 
 
 @pytest.fixture(scope="module")

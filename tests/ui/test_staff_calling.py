@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from kiosk.ui.staff.board_window import spoken_number
-
 from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
@@ -13,7 +11,7 @@ from kiosk.adapters.keys import load_keyring
 from kiosk.adapters.qr_image import decode_image
 from kiosk.app import build_staff
 from kiosk.config import load_config
-from kiosk.core.ticket import RouteStop
+from kiosk.core.ticket import RouteStop, spoken_number
 from kiosk.ui.staff.board_controller import build_board
 from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
 from tests.ui.kiosk_driver import FixedClock, walk_to_review

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import Config
 from kiosk.core.i18n import N_, Translator
 from kiosk.core.queue_rules import BoardSnapshot, CalledTicket, CounterBoard
+from kiosk.core.ticket import spoken_number
 from kiosk.ui.theme import ACCENT, INK, PAPER, WARN, ui_font
 
 log = logging.getLogger(__name__)
@@ -61,12 +62,6 @@ FLASH_BG = "#ffe27a"
 def bilingual(tr_ja: Translator, msgid: str, **values: object) -> tuple[str, str]:
     """The Japanese and English lines of one fixed string."""
     return tr_ja(msgid).format(**values), msgid.format(**values)
-
-
-def spoken_number(number: str) -> str:
-    """A-017 → "A 17": the letter, then the number as people say it (not "zero one seven")."""
-    letter, _, digits = number.partition("-")
-    return f"{letter} {int(digits)}" if digits.isdigit() else number
 
 
 def call_out_lines(call: CalledTicket, tr_ja: Translator) -> tuple[str, str]:
