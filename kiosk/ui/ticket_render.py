@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from PIL import Image
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import (
     QBitmap,
     QBrush,
@@ -40,10 +40,14 @@ from PySide6.QtGui import (
     QTextLayout,
     QTextOption,
 )
+from PySide6.QtWidgets import QWidget
 
+from kiosk.core.i18n import EASY_JAPANESE
 from kiosk.core.qr_symbol import QrSymbol, make_symbol
 from kiosk.core.receipt import BiText, Receipt
 from kiosk.ui.theme import DEVANAGARI, LATIN_EXTENDED, SHIPPED_FALLBACK, UI_FAMILY, load_fonts
+from kiosk.ui.widgets.furigana_text import ruby_segments
+from kiosk.ui.widgets.ruby_label import RubyLabel
 
 #: Tried after BIZ UDGothic for missing glyphs: Windows names first, then Linux ones.
 PRINT_FALLBACK_FAMILIES = (
@@ -135,6 +139,7 @@ class _Slip:
     y: float = 0.0
     qr_rects: list[QRectF] = field(default_factory=list)
     ops: list[_Op] = field(default_factory=list)
+    ruby_texts: list[str] = field(default_factory=list)  # lines printed with furigana
 
     # -- sizes ---------------------------------------------------------------------------
     def mm(self, value: float) -> float:
@@ -170,16 +175,22 @@ class _Slip:
         inverted: bool = False,
         fill_above: float = 0.0,
         fill_below: float = 0.0,
+        ruby: bool = False,
     ) -> None:
         """A wrapped paragraph with 20 % leading (BIZ UD's own line gap is tight for print).
 
         Lines break at word boundaries (and between CJK characters), or anywhere in a word
-        too long for the line.
+        too long for the line. With ``ruby`` (the やさしい日本語 line), kanji get their
+        furigana, drawn by the same RubyLabel as on screen.
         """
         if not text:
             return
         left = self.x0 + self.margin + indent
         width = self.inner_width - indent
+        segments = ruby_segments(text) if ruby else None
+        if segments is not None:
+            self._ruby_text(text, segments, font, align, left, width, after, inverted, fill_above, fill_below)
+            return
         option = QTextOption(align)
         option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         layout = QTextLayout(text, font, self.device)
@@ -206,6 +217,29 @@ class _Slip:
         self.ops.append(paint)
         self.y += height + after
 
+    def _ruby_text(
+        self, text: str, segments, font: QFont, align: Qt.AlignmentFlag, left: float, width: float,
+        after: float, inverted: bool, fill_above: float, fill_below: float,
+    ) -> None:
+        label = RubyLabel(segments)
+        label.setFont(font)
+        label.setAlignment(align)
+        label.setColour(QColor("white" if inverted else "black"))
+        height = label.heightForWidth(int(width))
+        label.resize(int(width), height)
+        y = self.y
+        band = QRectF(self.x0 + self.margin - self.mm(0.8), y - fill_above,
+                      self.inner_width + self.mm(1.6), height + fill_above + fill_below)
+
+        def paint(painter: QPainter) -> None:
+            if inverted:
+                painter.fillRect(band, QColor("black"))
+            label.render(painter, QPoint(round(left), round(y)), QRegion(), QWidget.RenderFlag.DrawChildren)
+
+        self.ruby_texts.append(text)
+        self.ops.append(paint)
+        self.y += height + after
+
     def bitext(
         self,
         value: BiText | None,
@@ -229,6 +263,9 @@ class _Slip:
                 after=self.mm(after_mm) if last else between, inverted=inverted,
                 fill_above=self.mm(0.8) if i == 0 else 0.0,
                 fill_below=self.mm(0.8) if last else between,
+                # The citizen's line of an やさしい日本語 slip gets furigana; the Japanese
+                # line below it is for staff and stays plain.
+                ruby=i == 0 and self.receipt.language == EASY_JAPANESE,
             )
 
     def gap(self, size_mm: float) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import math
 import random
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -196,3 +197,32 @@ def test_save_png_to_a_missing_folder_raises_oserror(qapp, tmp_path) -> None:
     """A failed save is an error, never a silent success."""
     with pytest.raises(OSError):
         save_png(render_ticket_image(receipt(qr_texts=()), 384, 203), tmp_path / "no" / "such" / "t.png")
+
+
+def test_easy_japanese_slip_prints_furigana_on_the_citizen_lines(qapp) -> None:
+    """An やさしい日本語 slip draws readings over the kanji of its citizen lines; staff lines stay plain."""
+    from kiosk.core.furigana import has_kanji
+    from kiosk.paths import locales_dir
+    from kiosk.core.i18n import load_translator
+    from kiosk.ui.ticket_render import _Slip
+
+    ticket = Ticket("A-017", "moving", 1775001900, FAMILY_ROUTE, 3, 25)
+    easy = build_receipt(
+        TicketSlip(ticket, (FAMILY_DIGITS,), "ja-x-easy", "サンプル市役所"),
+        load_translator(locales_dir(), "ja-x-easy"), Translator("ja", JA_MESSAGES), DEFAULT_COUNTERS, TITLES,
+    )
+    probe = render_ticket_image(easy)  # paints without error
+    slip = _Slip(easy, probe, 576, 203).lay_out()
+    kanji_lines = [line.lines[0] for line in (easy.title, easy.number_label, easy.waiting, easy.call_notice)
+                   if line is not None and has_kanji(line.lines[0])]
+    assert kanji_lines, "the Easy Japanese catalogue has kanji to annotate"
+    assert set(kanji_lines) <= set(slip.ruby_texts)
+    assert all(has_kanji(text) for text in slip.ruby_texts)
+    # The staff's Japanese lines are not annotated.
+    staff_lines = {line.lines[-1] for line in (easy.title, easy.waiting) if len(line.lines) > 1}
+    assert not staff_lines & set(slip.ruby_texts)
+    # Readings take room: the same receipt drawn without them is shorter.
+    plain = _Slip(easy, probe, 576, 203)
+    plain.receipt = easy.__class__(**{**easy.__dict__, "language": "ja"})
+    assert plain.lay_out().y < slip.y
+    assert render_ticket_image(easy).height() == math.ceil(slip.y)
