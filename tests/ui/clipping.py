@@ -93,3 +93,12 @@ def clipped_texts(window: QWidget) -> list[str]:
             name = widget.objectName() or type(widget).__name__
             problems.append(f"{name} {widget.text()[:40]!r}: {problem}")
     return problems
+
+
+def unnamed_controls(window: QWidget) -> list[str]:
+    """Visible buttons a screen reader could not name (no text and no accessible name)."""
+    nameless = []
+    for button in window.findChildren(QPushButton):
+        if button.isVisible() and not (button.accessibleName().strip() or button.text().strip()):
+            nameless.append(button.objectName() or repr(button))
+    return nameless

@@ -2,7 +2,7 @@
 
 On a 1920 × 1080 kiosk screen, every screen of the visit is checked for text a citizen
 cannot read whole (tests/ui/clipping.py: a label or button too small for its text, or a
-widget pushed off the window), and one screenshot of each kind of screen is written to
+widget pushed off the window) and for buttons a screen reader could not name, and one screenshot of each kind of screen is written to
 test-artifacts/screens/<language>-200/ for people to look at (scripts/test.sh keeps the
 folder). The walk ends with the ticket, so the slip screen is checked too.
 """
@@ -15,7 +15,7 @@ import pytest
 
 from kiosk.config import ALL_LANGUAGES
 from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
-from tests.ui.clipping import clipped_texts
+from tests.ui.clipping import clipped_texts, unnamed_controls
 from tests.ui.kiosk_driver import start_visit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +38,7 @@ def test_moving_in_at_200_percent_text_clips_nothing(make_kiosk, qtbot, language
     def look(name: str, kind: str) -> None:
         qtbot.wait(1)  # let layouts settle, as a paint would
         problems.extend(f"{name}: {problem}" for problem in clipped_texts(window))
+        problems.extend(f"{name}: no accessible name for {control}" for control in unnamed_controls(window))
         if kind not in shot_kinds:
             shot_kinds.add(kind)
             window.grab().save(str(folder / f"{len(shot_kinds):02d}-{name}.png"))
