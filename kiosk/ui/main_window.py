@@ -120,6 +120,9 @@ class MainWindow(QWidget):
         self._progress.setObjectName("progress")
         self._progress.setRange(0, 1000)
         self._progress.setTextVisible(False)
+        keep_room = self._progress.sizePolicy()
+        keep_room.setRetainSizeWhenHidden(True)  # the switches stay put on every screen
+        self._progress.setSizePolicy(keep_room)
         top.addWidget(self._progress, 1)
         self.text_size_button = WrapButton()
         self.text_size_button.setObjectName("text-size")

@@ -20,5 +20,7 @@ def scroll_page(content: QWidget) -> QScrollArea:
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.viewport().setAutoFillBackground(False)
+    if content.objectName():  # the page shows the window's colour (normal or high contrast)
+        content.setStyleSheet(f"QWidget#{content.objectName()} {{ background: transparent; }}")
     area.setWidget(content)
     return area
