@@ -49,7 +49,8 @@ def main() -> int:
     from kiosk.adapters.postal import PosutoAddressLookup
     from kiosk.app import build_kiosk
     from kiosk.config import load_config
-    from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS, TODAY
+    from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
+    from tests.data.family_of_four import TODAY
     from tests.ui.kiosk_driver import KioskDriver
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))

@@ -40,7 +40,13 @@ def open_queue(config: Config, clock, *, demo: bool = False):
     reached at start-up, the same service anyway: the screens then show "ticketing paused"
     and recover by themselves once the database answers (a PC that boots before the
     database server must not stay dead until someone restarts it)."""
-    from kiosk.adapters.db import SqlQueueService, make_engine, seed_demo, sync_site, upgrade_database
+    from kiosk.adapters.db import (
+        SqlQueueService,
+        make_engine,
+        seed_demo,
+        sync_site,
+        upgrade_database,
+    )
     from kiosk.core.ports import QueueUnavailableError
 
     engine = make_engine(config.database_url)
@@ -72,10 +78,10 @@ def build_kiosk(
     from PySide6.QtWidgets import QApplication
 
     from kiosk.ui.controller import SessionController
-    from kiosk.ui.speech import Speaker
-    from kiosk.ui.voice_guide import VoiceGuide
     from kiosk.ui.main_window import MainWindow
+    from kiosk.ui.speech import Speaker
     from kiosk.ui.theme import load_fonts
+    from kiosk.ui.voice_guide import VoiceGuide
 
     load_fonts()
     catalog = load_catalog(
@@ -216,10 +222,10 @@ def run_staff(config: Config, *, keys_dir=None, camera: str | None = "0") -> int
     """Start the staff console with the real adapters (keys, zxing-cpp, OpenCV camera)."""
     from datetime import timezone
 
+    from PySide6.QtWidgets import QApplication
+
     from kiosk.adapters.keys import load_keyring
     from kiosk.adapters.qr_image import decode_image
-
-    from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     private_dir = keys_dir or config.private_keys_dir

@@ -9,10 +9,10 @@ Module-level strings are marked with ``N_`` and translated at render time.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Mapping
 
 from babel.messages.pofile import read_po
 

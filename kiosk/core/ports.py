@@ -8,9 +8,10 @@ library-specific ones, so the UI can show one translated message per code.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.core.errors import ErrorCode, KioskError
 from kiosk.core.ticket import RouteStop, Ticket

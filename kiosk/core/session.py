@@ -10,11 +10,12 @@ the controller, which passes the results back in with ``ticket_issued``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from kiosk.core.forms.engine import (
     Problem,
@@ -27,7 +28,6 @@ from kiosk.core.forms.engine import (
 )
 from kiosk.core.forms.model import FormCatalog
 from kiosk.core.ticket import TicketSlip
-
 
 #: Text sizes a citizen can pick, in percent; the button steps through them in order.
 TEXT_SCALES: tuple[int, ...] = (100, 150, 200)

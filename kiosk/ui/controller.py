@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
@@ -40,7 +41,14 @@ from kiosk.core.receipt import build_receipt
 from kiosk.core.session import SessionState, Step
 from kiosk.core.ticket import TicketSlip
 from kiosk.ui.frame import Frame
-from kiosk.ui.notices import NO_PRINTER, POSTAL_UNKNOWN, PRINTED, PRINTER_FAILED, PRINTING, QUEUE_PAUSED
+from kiosk.ui.notices import (
+    NO_PRINTER,
+    POSTAL_UNKNOWN,
+    PRINTED,
+    PRINTER_FAILED,
+    PRINTING,
+    QUEUE_PAUSED,
+)
 from kiosk.ui.ticket_render import render_ticket_image, to_mono
 
 log = logging.getLogger(__name__)

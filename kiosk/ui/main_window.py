@@ -13,13 +13,13 @@ from babel.numbers import format_percent
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QScrollArea,
     QFrame,
     QHBoxLayout,
     QLabel,
     QMenu,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,8 +35,8 @@ from kiosk.ui.screens.question_screen import QuestionScreen
 from kiosk.ui.screens.review_screen import ReviewScreen
 from kiosk.ui.screens.ticket_screen import TicketScreen
 from kiosk.ui.theme import NO_TEXT_SCALE, apply_text_scale, palette, stylesheet, ui_font
-from kiosk.ui.widgets.wrap_button import WrapButton
 from kiosk.ui.widgets.furigana_text import FuriganaLabel, apply_furigana
+from kiosk.ui.widgets.wrap_button import WrapButton
 
 
 class Overlay(QFrame):

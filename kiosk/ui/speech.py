@@ -21,7 +21,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QLocale, QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QLocale,
+    QObject,
+    QRunnable,
+    QThreadPool,
+    QTimer,
+    QUrl,
+    Signal,
+)
 
 from kiosk.core.ports import SpeechError, SpeechSynth
 

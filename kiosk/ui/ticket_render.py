@@ -14,10 +14,10 @@ QGuiApplication, like all Qt font code.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Callable
 
 from PIL import Image
 from PySide6.QtCore import QMarginsF, QPoint, QPointF, QRectF, QSizeF, Qt
@@ -31,9 +31,9 @@ from PySide6.QtGui import (
     QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPainterPath,
-    QPaintDevice,
     QPdfWriter,
     QPen,
     QRegion,
@@ -45,7 +45,13 @@ from PySide6.QtWidgets import QWidget
 from kiosk.core.i18n import EASY_JAPANESE
 from kiosk.core.qr_symbol import QrSymbol, make_symbol
 from kiosk.core.receipt import BiText, Receipt
-from kiosk.ui.theme import DEVANAGARI, LATIN_EXTENDED, SHIPPED_FALLBACK, UI_FAMILY, load_fonts
+from kiosk.ui.theme import (
+    DEVANAGARI,
+    LATIN_EXTENDED,
+    SHIPPED_FALLBACK,
+    UI_FAMILY,
+    load_fonts,
+)
 from kiosk.ui.widgets.furigana_text import ruby_segments
 from kiosk.ui.widgets.ruby_label import RubyLabel
 

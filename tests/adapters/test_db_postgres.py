@@ -9,9 +9,16 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from kiosk.adapters.db import Base, SqlQueueService, make_engine, sync_site, upgrade_database
+from kiosk.adapters.db import (
+    Base,
+    SqlQueueService,
+    make_engine,
+    sync_site,
+    upgrade_database,
+)
 from kiosk.config import Config
 from kiosk.core.ports import QueueUnavailableError
+from kiosk.core.queue_rules import QueueError
 from tests.adapters.queue_fixtures import INSURANCE, RESIDENTS
 
 pytestmark = pytest.mark.postgres
@@ -124,7 +131,7 @@ def test_a_rolled_back_change_is_not_pushed(postgres_url: str, config: Config) -
         assert seen.wait(10)
         time.sleep(0.5)  # let any straggler arrive before watching for silence
         seen.clear()
-        with pytest.raises(Exception):
+        with pytest.raises(QueueError):
             watched.serve("A-001", RESIDENTS.counter_id)  # never called: refused
         assert not seen.wait(1.5), "a rolled-back transaction was announced"
     finally:

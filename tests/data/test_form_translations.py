@@ -20,8 +20,19 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 from kiosk.config import ALL_LANGUAGES
-from kiosk.core.forms.loader import INLINE_LANGUAGES, TRANSLATIONS_DIR, check_catalog, form_texts, load_catalog
-from kiosk.core.forms.translations import TEMPLATE_NAME, build_template, catalogue_path, write_template
+from kiosk.core.forms.loader import (
+    INLINE_LANGUAGES,
+    TRANSLATIONS_DIR,
+    check_catalog,
+    form_texts,
+    load_catalog,
+)
+from kiosk.core.forms.translations import (
+    TEMPLATE_NAME,
+    build_template,
+    catalogue_path,
+    write_template,
+)
 from kiosk.core.i18n import Translator
 from kiosk.paths import forms_dir
 

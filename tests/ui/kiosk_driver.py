@@ -9,19 +9,20 @@ never calls the controller or the core to move the visit on.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
-import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 
 from kiosk.core.forms.model import FieldKind
-from tests.data.family_of_four import TODAY
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.widgets.inputs import keyboard_modes
 from kiosk.ui.widgets.keyboard import LARGE_KANA, OnScreenKeyboard
+from tests.data.family_of_four import TODAY
 
 SMALL = set(LARGE_KANA)
 JST = timezone(timedelta(hours=9))

@@ -45,7 +45,13 @@ def _strings_of(language: str) -> list[str]:
 
     from kiosk.config import load_config
     from kiosk.core.forms import load_catalog
-    from kiosk.core.i18n import DOMAIN, NATIVE_NAMES, STAFF_DOMAIN, Translator, catalogue_dir_name
+    from kiosk.core.i18n import (
+        DOMAIN,
+        NATIVE_NAMES,
+        STAFF_DOMAIN,
+        Translator,
+        catalogue_dir_name,
+    )
     from kiosk.paths import forms_dir, locales_dir
 
     strings: list[str] = list(NATIVE_NAMES.values())

@@ -9,9 +9,9 @@ import pytest
 
 from kiosk.adapters.speech import EspeakSynth
 from kiosk.core.queue_rules import CalledTicket
+from kiosk.core.ticket import spoken_number
 from kiosk.ui.speech import Speaker
 from kiosk.ui.staff.board_controller import CHIME_SECONDS, Announcer, ensure_chime
-from kiosk.core.ticket import spoken_number
 
 
 @pytest.fixture(scope="module")

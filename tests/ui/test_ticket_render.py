@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import math
+import os
 import random
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -202,8 +202,8 @@ def test_save_png_to_a_missing_folder_raises_oserror(qapp, tmp_path) -> None:
 def test_easy_japanese_slip_prints_furigana_on_the_citizen_lines(qapp) -> None:
     """An やさしい日本語 slip draws readings over the kanji of its citizen lines; staff lines stay plain."""
     from kiosk.core.furigana import has_kanji
-    from kiosk.paths import locales_dir
     from kiosk.core.i18n import load_translator
+    from kiosk.paths import locales_dir
     from kiosk.ui.ticket_render import _Slip
 
     ticket = Ticket("A-017", "moving", 1775001900, FAMILY_ROUTE, 3, 25)

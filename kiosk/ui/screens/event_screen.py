@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.scrolling import scroll_page
 from kiosk.ui.widgets.wrap_button import WrapButton
-from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class EventScreen(QWidget):

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core.i18n import NATIVE_NAMES
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.scrolling import scroll_page
 from kiosk.ui.widgets.wrap_button import WrapButton
-from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class LanguageScreen(QWidget):

@@ -11,18 +11,32 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QBoxLayout, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.core.forms.engine import Question
+from kiosk.core.forms.model import FieldKind
 from kiosk.core.i18n import Translator
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
-from kiosk.ui.widgets.inputs import INPUT_WIDGETS, AddressInput, AnswerInput, InputError, keyboard_modes
-from kiosk.ui.widgets.keyboard import OnScreenKeyboard
-from kiosk.core.forms.model import FieldKind
-from kiosk.ui.widgets.wrap_button import WrapButton
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
-
+from kiosk.ui.widgets.inputs import (
+    INPUT_WIDGETS,
+    AddressInput,
+    AnswerInput,
+    InputError,
+    keyboard_modes,
+)
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.wrap_button import WrapButton
 
 #: At 150 % and 200 % text the keyboard takes at most this share of a landscape screen.
 KEYBOARD_SHARE_LARGE_TEXT = 0.4

@@ -7,13 +7,20 @@ the citizen confirms.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.format import format_answer
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
-from kiosk.ui.widgets.wrap_button import WrapButton
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
+from kiosk.ui.widgets.wrap_button import WrapButton
 
 
 class ReviewScreen(QWidget):

@@ -8,14 +8,21 @@ paper copy. "Finish" ends the visit, which wipes the session.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ui.frame import Frame
 from kiosk.ui.notices import PRINTED, PROBLEMS
 from kiosk.ui.theme import NO_TEXT_SCALE, ui_font
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.qr_view import QrView
 from kiosk.ui.widgets.wrap_button import WrapButton
-from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 
 class TicketScreen(QWidget):

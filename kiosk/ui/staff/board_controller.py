@@ -22,9 +22,9 @@ import math
 import struct
 import sys
 import wave
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
@@ -34,8 +34,8 @@ from kiosk.core.i18n import STAFF_DOMAIN, load_translator
 from kiosk.core.ports import QueueUnavailableError, SpeechSynth
 from kiosk.core.queue_rules import BoardSnapshot, CalledTicket
 from kiosk.paths import locales_dir
-from kiosk.ui.staff.board_window import Announce, BoardWindow
 from kiosk.ui.speech import Speaker
+from kiosk.ui.staff.board_window import Announce, BoardWindow
 from kiosk.ui.theme import load_fonts
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,9 @@ A test checks that every FieldKind of the forms engine has a widget here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,9 +31,9 @@ from kiosk.core.forms.model import CharClass, FieldKind
 from kiosk.core.i18n import N_, Translator
 from kiosk.core.ports import AddressCandidate
 from kiosk.ui.theme import ui_font
+from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.wrap_button import WrapButton
-from kiosk.ui.widgets.furigana_text import FuriganaLabel
 
 KEYBOARD_MODES = {
     CharClass.ANY: ("hiragana", "katakana", "latin", "digits"),
