@@ -39,8 +39,10 @@ def main() -> int:
     parser.add_argument("--size", default="1920x1080", help="window size, e.g. 1920x1080 or 1080x1920")
     parser.add_argument("--text-scale", type=int, default=100, choices=(100, 150, 200), help="text size in percent")
     parser.add_argument("--high-contrast", action="store_true", help="the high-contrast theme")
+    parser.add_argument("--practice", metavar="PERSONA", help="practice mode with this sample person (hints on)")
     args = parser.parse_args()
     prefix = args.lang + (f"-{args.text_scale}" if args.text_scale != 100 else "") + ("-hc" if args.high_contrast else "")
+    prefix += "-practice" if args.practice else ""
     app = QApplication.instance() or QApplication([])
 
     from kiosk.adapters.escpos_printer import FilePrinter
@@ -55,6 +57,7 @@ def main() -> int:
 
     work = Path(tempfile.mkdtemp(prefix="kiosk-shots-"))
     config = load_config(work / "absent.toml", env={"KIOSK_DATA_DIR": str(work)})
+    config = config.with_overrides(practice=bool(args.practice))
     init_keys(work / "private", work / "public.pem")
     class MorningOfTheVisit:
         """The fixture's answers are valid on its TODAY, so the screenshots live on that day."""
@@ -93,6 +96,9 @@ def main() -> int:
         driver.tap_named("high-contrast")
     shoot("attract")
     QTest.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    if args.practice:
+        shoot("persona")
+        driver.tap_named(f"persona-{args.practice}")
     shoot("language")
     driver.tap_named(f"lang-{args.lang}")
     shoot("life-event")
@@ -104,6 +110,17 @@ def main() -> int:
         if key not in kinds_shot or question.member is None and question.field.kind.value == "yesno" and len(kinds_shot) < 3:
             kinds_shot.add(key)
             shoot(f"question-{question.path.replace('.', '-')}")
+        if args.practice:  # tap what practice mode marks: the sample's answer, or Fill then Next
+            target = window.practice_overlay.target
+            if target is not None and target.objectName() == "fill-sample":
+                QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+                app.processEvents()
+                if key.startswith("text") and "filled" not in kinds_shot:
+                    kinds_shot.add("filled")
+                    shoot(f"question-{question.path.replace('.', '-')}-filled")
+                target = window.practice_overlay.target
+            QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+            continue
         driver.answer_current(ANSWERS)
     shoot("review")
     from PySide6.QtCore import QEventLoop, QTimer

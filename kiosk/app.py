@@ -77,6 +77,7 @@ def build_kiosk(
     from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.core.practice import load_personas
     from kiosk.ui.controller import SessionController
     from kiosk.ui.main_window import MainWindow
     from kiosk.ui.speech import Speaker
@@ -90,12 +91,13 @@ def build_kiosk(
     translators = translators_for(config)
     # Render the slip at the printer's own resolution (TM-T88V: 512 dots at 180 dpi).
     raster = (int(getattr(printer, "width_px", 576)), int(getattr(printer, "dpi", 203)))
+    personas = load_personas(forms_dir(), catalog) if config.practice else ()
     controller = SessionController(
         config, catalog, translators, queue, printer, addresses, public_key, clock or SystemClock(),
-        ticket_raster=raster,
+        ticket_raster=raster, personas=personas,
     )
     greetings: list[Translator] = [translators(lang) for lang in config.languages]
-    window = MainWindow(config.languages, greetings)
+    window = MainWindow(config.languages, greetings, practice=config.practice)
     # The session lives and dies with its window: its idle and re-check timers stop too.
     controller.setParent(window)
 
@@ -114,6 +116,12 @@ def build_kiosk(
     window.text_size_requested.connect(controller.next_text_scale)
     window.contrast_requested.connect(controller.toggle_high_contrast)
     window.read_aloud_requested.connect(controller.toggle_read_aloud)
+    if config.practice:
+        window.persona_chosen.connect(controller.choose_persona)
+        window.instructor.reset_requested.connect(controller.practice_reset)
+        window.instructor.hints_requested.connect(controller.toggle_hints)
+        window.instructor.projector_requested.connect(controller.toggle_projector)
+        window.instructor.jump_requested.connect(controller.jump_to)
     controller.frame_changed.connect(window.show_frame)
     speaker = Speaker(config.data_dir / "sounds" / "speech", synth, window)
     guide = VoiceGuide(speaker)
@@ -141,8 +149,54 @@ def build_kiosk(
     return controller, window
 
 
+def run_practice(config: Config, *, windowed: bool = False) -> int:
+    """Practice mode for smartphone classes: sample people, hints, and nothing real.
+
+    No database server and no printer are needed: the queue is in memory (practice
+    tickets never reach the live queue), and each ticket becomes a PDF in the data
+    folder's practice-tickets, besides being shown on screen. The QR is sealed to the
+    site's counter key when the PC has it (so a class's staff console can scan it and
+    show its practice banner), otherwise to a practice key pair of its own.
+    """
+    from kiosk.adapters.escpos_printer import FilePrinter
+    from kiosk.adapters.fake_queue import FakeQueueService
+    from kiosk.adapters.keys import init_keys, load_public_key
+    from kiosk.adapters.postal import PosutoAddressLookup
+    from kiosk.adapters.speech import EspeakSynth
+
+    if os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    config = config.with_overrides(practice=True)
+    config.data_dir.mkdir(parents=True, exist_ok=True)
+    public_path = config.public_key_path
+    if not public_path.exists():
+        practice_keys = config.data_dir / "practice-keys"
+        public_path = practice_keys / "public.pem"
+        if not public_path.exists():
+            init_keys(practice_keys / "private", public_path)
+    clock = SystemClock()
+    controller, window = build_kiosk(
+        config,
+        queue=FakeQueueService(config, clock),
+        printer=FilePrinter(config.data_dir / "practice-tickets", file_format="pdf"),
+        addresses=PosutoAddressLookup(),
+        public_key=load_public_key(public_path),
+        clock=clock,
+        synth=EspeakSynth.find(),
+    )
+    from kiosk.ui.presentation import present
+
+    present(window, windowed=windowed, windowed_size=(1280, 900))
+    return app.exec()
+
+
 def run_kiosk(config: Config, *, windowed: bool = False) -> int:
-    """Start the citizen kiosk with the real adapters."""
+    """Start the citizen kiosk with the real adapters (practice mode when configured)."""
+    if config.practice:
+        return run_practice(config, windowed=windowed)
     from kiosk.adapters.escpos_printer import make_printer
     from kiosk.adapters.keys import init_keys, load_public_key
     from kiosk.adapters.postal import PosutoAddressLookup

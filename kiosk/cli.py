@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "kiosk.commands.staff",
     "kiosk.commands.board",
     "kiosk.commands.congestion",
+    "kiosk.commands.practice",
 )
 
 

@@ -91,6 +91,12 @@ class Config:
         return replace(self, **changes)
 
 
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false, not {value!r}")
+    return value
+
+
 def default_data_dir() -> Path:
     override = os.environ.get("KIOSK_DATA_DIR")
     if override:
@@ -142,7 +148,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
 #: Every key the file may hold, per section; anything else is most likely a typo.
 KNOWN_KEYS: dict[str, set[str]] = {
     "site": {"name", "languages", "data_dir"},
-    "kiosk": {"id", "idle_timeout_seconds", "idle_warning_seconds"},
+    "kiosk": {"id", "idle_timeout_seconds", "idle_warning_seconds", "practice"},
     "database": {"url", "business_day_starts_hour"},
     "keys": {"public_key", "private_keys_dir", "grace_days"},
     "printer": {"kind", "profile", "target", "paper_width_mm"},
@@ -234,4 +240,5 @@ def _build(raw: Mapping[str, Any], env: Mapping[str, str], origin: str) -> Confi
         counters=counters,
         services=services,
         data_dir=data_dir,
+        practice=_flag(kiosk.get("practice", False), f"{origin}: kiosk.practice"),
     )

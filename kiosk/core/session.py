@@ -47,6 +47,7 @@ class Appearance:
 
 class Step(str, Enum):
     ATTRACT = "attract"
+    PERSONA = "persona"  # practice mode only: pick a sample person (or none)
     LANGUAGE = "language"
     EVENT = "event"
     QUESTION = "question"
@@ -67,6 +68,9 @@ class SessionState:
     slip: TicketSlip | None = None
     notice: str | None = None  # an English msgid to show (e.g. the printer failed)
     appearance: Appearance = Appearance()
+    practice: bool = False  # a smartphone-class session: sample people, hints, no live queue
+    persona_id: str | None = None  # the sample person being practised, if any
+    hints: bool = True  # practice hints and highlights shown (the instructor may hide them)
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,21 @@ def new_session() -> SessionState:
     return SessionState()
 
 
-def start(state: SessionState) -> SessionState:
+def start(state: SessionState, practice: bool = False) -> SessionState:
     # Text size, contrast and read-aloud chosen on the attract screen carry into the visit.
-    return replace(new_session(), step=Step.LANGUAGE, language=state.language, appearance=state.appearance)
+    return replace(
+        new_session(), step=Step.PERSONA if practice else Step.LANGUAGE, language=state.language,
+        appearance=state.appearance, practice=practice, hints=state.hints,
+    )
+
+
+def choose_persona(state: SessionState, persona_id: str | None) -> SessionState:
+    """Practice with this sample person (None: the learner types their own sample)."""
+    return replace(state, persona_id=persona_id, step=Step.LANGUAGE)
+
+
+def toggle_hints(state: SessionState) -> SessionState:
+    return replace(state, hints=not state.hints)
 
 
 def next_text_scale(state: SessionState) -> SessionState:
@@ -182,6 +198,8 @@ def answer(
 def back(state: SessionState, catalog: FormCatalog, counter_order: Sequence[str]) -> SessionState:
     """One step back; answers are kept so going forward again shows them filled in."""
     if state.step == Step.LANGUAGE:
+        return replace(state, step=Step.PERSONA if state.practice else Step.ATTRACT)
+    if state.step == Step.PERSONA:
         return replace(state, step=Step.ATTRACT)
     if state.step == Step.EVENT:
         return replace(state, step=Step.LANGUAGE)

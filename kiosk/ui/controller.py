@@ -25,7 +25,7 @@ from kiosk.core.bundle import Bundle
 from kiosk.core.errors import KioskError
 from kiosk.core.forms import AnswerErrorCode, Problem, to_records
 from kiosk.core.forms.model import FieldKind, FormCatalog
-from kiosk.core.i18n import Translator
+from kiosk.core.i18n import EASY_JAPANESE, Translator
 from kiosk.core.payload import encode_bundle
 from kiosk.core.ports import (
     AddressCandidate,
@@ -37,6 +37,7 @@ from kiosk.core.ports import (
     QueueService,
     QueueUnavailableError,
 )
+from kiosk.core.practice import Persona
 from kiosk.core.receipt import build_receipt
 from kiosk.core.session import SessionState, Step
 from kiosk.core.ticket import TicketSlip
@@ -93,8 +94,10 @@ class SessionController(QObject):
         public_key: tuple[int, Any],
         clock: Clock,
         ticket_raster: tuple[int, int] = (576, 203),
+        personas: Sequence[Persona] = (),
     ) -> None:
         super().__init__()
+        self.personas = {persona.id: persona for persona in personas}
         self.config = config
         self.catalog = catalog
         self._translators = translators
@@ -139,11 +142,17 @@ class SessionController(QObject):
             progress = [q.path for q in visit.questions].index(question.path) / total
         else:
             progress = 0.0
+        persona = self.personas.get(self.state.persona_id or "")
+        sample = None
+        if persona is not None and question is not None:
+            sample = persona.answers_on(self._today()).get(question.path)
         return Frame(
             state=self.state, tr=self.tr(), config=self.config, catalog=self.catalog,
             visit=visit, question=question, progress=progress, waits=self._waits,
             candidates=dict(self._candidates),
             queue_paused=self._queue_paused,
+            personas=tuple(self.personas.values()), persona=persona, sample_answer=sample,
+            easy=self._translators(EASY_JAPANESE) if self.state.practice else None,
         )
 
     def _set(self, state: SessionState) -> None:
@@ -191,6 +200,10 @@ class SessionController(QObject):
         self.idle_cleared.emit()
 
     def start(self) -> None:
+        if self.config.practice:
+            self.touch()
+            self._set(flow.start(self.state, practice=True))
+            return
         self._set(flow.start(self.state))
 
     def choose_language(self, language: str) -> None:
@@ -234,6 +247,53 @@ class SessionController(QObject):
 
     def back(self) -> None:
         self._set(flow.back(self.state, self.catalog, self._counter_order))
+
+    # -- practice mode (kiosk practice) ---------------------------------------------------
+    def choose_persona(self, persona_id: str | None) -> None:
+        self.touch()
+        self._set(flow.choose_persona(self.state, persona_id if persona_id in self.personas else None))
+
+    def toggle_hints(self) -> None:
+        self.touch()
+        self._set(flow.toggle_hints(self.state))
+
+    def toggle_projector(self) -> None:
+        """The instructor's projector size: 150 % text, or back to 100 %."""
+        self.touch()
+        scale = 100 if self.state.appearance.text_scale > 100 else 150
+        while self.state.appearance.text_scale != scale:
+            self.state = flow.next_text_scale(self.state)
+        self._set(self.state)
+
+    def practice_reset(self) -> None:
+        """One tap: a fresh practice session at the sample-person screen."""
+        self._serial += 1
+        self._candidates.clear()
+        self.idle_cleared.emit()
+        self._set(flow.start(flow.new_session(), practice=True))
+
+    def jump_to(self, path: str) -> None:
+        """Answer as the sample person up to ``path`` and show that question."""
+        persona = self.personas.get(self.state.persona_id or "")
+        if persona is None:
+            return
+        answers = persona.answers_on(self._today())
+        state = self.state
+        if state.event_id != persona.event_id or state.step in (Step.ATTRACT, Step.PERSONA, Step.LANGUAGE, Step.EVENT):
+            state = flow.choose_event(replace(state, step=Step.EVENT), self.catalog, self._counter_order, persona.event_id)
+        state = replace(state, step=Step.QUESTION, current=None, return_to_review=False)
+        first = flow.derive_visit(state, self.catalog, self._counter_order).questions
+        state = replace(state, current=first[0].path if first else None)
+        for _ in range(500):
+            question, _visit = flow.current_question(state, self.catalog, self._counter_order)
+            if question is None or question.path == path or question.path not in answers:
+                break
+            following = flow.answer(state, self.catalog, self._counter_order, answers[question.path], self._today())
+            if following.problems or following.step is not Step.QUESTION:
+                break
+            state = following
+        self.touch()
+        self._set(state)
 
     def next_text_scale(self) -> None:
         self.touch()

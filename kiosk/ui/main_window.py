@@ -10,7 +10,7 @@ session data of its own.
 from __future__ import annotations
 
 from babel.numbers import format_percent
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -32,7 +32,9 @@ from kiosk.ui.screens.attract_screen import AttractScreen
 from kiosk.ui.screens.event_screen import EventScreen
 from kiosk.ui.screens.language_screen import LanguageScreen
 from kiosk.ui.screens.question_screen import QuestionScreen
+from kiosk.ui.screens.persona_screen import PersonaScreen
 from kiosk.ui.screens.review_screen import ReviewScreen
+from kiosk.ui.practice import InstructorBar, PracticeOverlay, hint_text
 from kiosk.ui.screens.ticket_screen import TicketScreen
 from kiosk.ui.theme import NO_TEXT_SCALE, apply_text_scale, palette, stylesheet, ui_font
 from kiosk.ui.widgets.furigana_text import FuriganaLabel, apply_furigana
@@ -102,9 +104,11 @@ class MainWindow(QWidget):
     text_size_requested = Signal()
     contrast_requested = Signal()
     read_aloud_requested = Signal()
+    persona_chosen = Signal(object)
 
-    def __init__(self, languages: tuple[str, ...], greetings: list[Translator]) -> None:
+    def __init__(self, languages: tuple[str, ...], greetings: list[Translator], practice: bool = False) -> None:
         super().__init__()
+        self.practice = practice
         self.setObjectName("KioskRoot")
         self.setWindowTitle("Smart Counter Kiosk")
         self._appearance = Appearance()
@@ -140,7 +144,32 @@ class MainWindow(QWidget):
         self.text_size_button.clicked.connect(self.text_size_requested.emit)
         self.contrast_button.clicked.connect(self.contrast_requested.emit)
         self.read_aloud_button.clicked.connect(self.read_aloud_requested.emit)
+        if practice:
+            # The instructor's row and the hint for the step, above the screens.
+            self.instructor = InstructorBar()
+            root.addWidget(self.instructor)
         root.addLayout(top)
+        if practice:
+            # The hint in the learner's language, and in やさしい日本語 (with furigana)
+            # beneath it for the Japanese-speaking helper beside them.
+            self.hint_box = QFrame()
+            self.hint_box.setObjectName("practice-hint-box")
+            self.hint_box.setStyleSheet("QFrame#practice-hint-box { background: #fff4d6;"
+                                        " border: 3px solid #ff8c00; border-radius: 12px; }"
+                                        " QFrame#practice-hint-box QLabel { color: #1a1a1a; }")
+            hint_layout = QVBoxLayout(self.hint_box)
+            hint_layout.setContentsMargins(12, 6, 12, 6)
+            self.hint = FuriganaLabel()
+            self.hint.setObjectName("practice-hint")
+            self.hint.setFont(ui_font(20, bold=True))
+            self.hint.setWordWrap(True)
+            self.hint_easy = FuriganaLabel()
+            self.hint_easy.setObjectName("practice-hint-easy")
+            self.hint_easy.setFont(ui_font(17))
+            self.hint_easy.setWordWrap(True)
+            hint_layout.addWidget(self.hint)
+            hint_layout.addWidget(self.hint_easy)
+            root.addWidget(self.hint_box)
 
         self.stack = QStackedWidget()
         self.attract = AttractScreen(greetings)
@@ -153,6 +182,10 @@ class MainWindow(QWidget):
             Step.ATTRACT: self.attract, Step.LANGUAGE: self.language, Step.EVENT: self.event,
             Step.QUESTION: self.question, Step.REVIEW: self.review, Step.TICKET: self.ticket,
         }
+        if practice:
+            self.persona = PersonaScreen()
+            self.persona.persona_chosen.connect(self.persona_chosen.emit)
+            self._screens[Step.PERSONA] = self.persona
         for screen in self._screens.values():
             self.stack.addWidget(screen)
         root.addWidget(self.stack, 1)
@@ -194,9 +227,15 @@ class MainWindow(QWidget):
         self.idle_overlay.button.clicked.connect(self.continue_requested.emit)
         self.staff_overlay = Overlay(self, "StaffOverlay")
         self.staff_overlay.button.clicked.connect(self.staff_overlay.hide)
+        # Over everything in practice mode: 見本 SAMPLE and the control to tap next.
+        self.practice_overlay = PracticeOverlay(self) if practice else None
+        if practice:
+            self.question.sample_filled.connect(self._point_at_next)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
+        if self.practice_overlay is not None:
+            self.practice_overlay.cover()
         for overlay in (self.idle_overlay, self.staff_overlay):
             if overlay.isVisible():
                 overlay.setGeometry(self.rect())
@@ -226,6 +265,8 @@ class MainWindow(QWidget):
             if focus is not None and page is not None and page.isAncestorOf(focus):
                 area.ensureWidgetVisible(focus, 24, 24)  # the field being typed into
         self._progress.setVisible(step in (Step.QUESTION, Step.REVIEW))
+        if self.practice_overlay is not None:
+            self._show_practice(frame, screen)
         self._progress.setValue(round(frame.progress * 1000))
         self._bar.setVisible(step is not Step.ATTRACT)
         self.back_button.setText("← " + tr.gettext("Back"))
@@ -234,6 +275,28 @@ class MainWindow(QWidget):
         self.start_over_button.setVisible(step is not Step.TICKET)
         self.staff_button.setText(tr.gettext("Call staff"))
         self.language_button.setVisible(step not in (Step.ATTRACT, Step.LANGUAGE))
+
+    def _show_practice(self, frame: Frame, screen: QWidget) -> None:
+        self.instructor.show_frame(frame)
+        hint = hint_text(frame)
+        easy = frame.tr.language == EASY_JAPANESE
+        self.hint.setText(frame.tr.gettext(hint) if hint else "")
+        self.hint_easy.setText(frame.easy.gettext(hint) if hint and frame.easy is not None and not easy else "")
+        self.hint_easy.setVisible(bool(self.hint_easy.text()))
+        self.hint_box.setVisible(frame.state.hints and bool(hint))
+        self.hint.set_ruby(easy)
+        self.hint_easy.set_ruby(True)
+        target = getattr(screen, "practice_target", None)
+        self._frame = frame
+        self.practice_overlay.set_target(target(frame) if target is not None and frame.state.hints else None)
+        self.practice_overlay.cover()
+        # Layouts settle after this call: point again once they have.
+        QTimer.singleShot(0, self.practice_overlay.update)
+
+    def _point_at_next(self) -> None:
+        """After "Fill in the sample", the control to tap is the one that goes on."""
+        if self.practice_overlay is not None and getattr(self, "_frame", None) is not None and self._frame.state.hints:
+            self.practice_overlay.set_target(self.question.practice_target(self._frame))
 
     def _show_accessibility(self, tr: Translator, appearance: Appearance) -> None:
         percent = format_percent(appearance.text_scale / 100, locale=tr.babel_locale)

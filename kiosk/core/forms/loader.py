@@ -72,7 +72,7 @@ _OPTION_KINDS: dict[str, tuple[FieldKind, ...]] = {
     "count_label": (FieldKind.GROUP,),
     "date_range": (FieldKind.DATE,),
 }
-_FORM_KEYS = ("id", "version", "title", "counter", "source", "documents", "fields", "retired_keys")
+_FORM_KEYS = ("id", "version", "title", "counter", "source", "documents", "alternatives", "fields", "retired_keys")
 _FORM_REQUIRED = ("id", "version", "title", "counter", "source", "fields")
 _EVENT_KEYS = ("id", "title", "description", "service", "questions", "bundle")
 _EVENT_REQUIRED = ("id", "title", "service", "bundle")
@@ -867,6 +867,12 @@ class _Loader:
                 documents = [self.text(item, f"documents[{i}]") for i, item in enumerate(raw["documents"])]
             else:
                 self.report(FormErrorCode.WRONG_TYPE, "documents", f"expected a list of texts, not {_type_name(raw['documents'])}")
+        alternatives: list[dict[str, str]] = []
+        if "alternatives" in raw:
+            if isinstance(raw["alternatives"], list):
+                alternatives = [self.text(item, f"alternatives[{i}]") for i, item in enumerate(raw["alternatives"])]
+            else:
+                self.report(FormErrorCode.WRONG_TYPE, "alternatives", f"expected a list of texts, not {_type_name(raw['alternatives'])}")
         retired: set[int] = set()
         if "retired_keys" in raw:
             if isinstance(raw["retired_keys"], list) and all(
@@ -889,6 +895,7 @@ class _Loader:
             fields=fields,
             source=source.strip(),
             documents=tuple(documents),
+            alternatives=tuple(alternatives),
             path=self.file,
         )
 

@@ -97,6 +97,8 @@ class FormSpec:
     fields: tuple[FieldSpec, ...]
     source: str = ""  # citation of the paper form / rules this file follows
     documents: tuple[Text, ...] = ()  # documents to bring
+    #: What could be done without coming next time (マイナポータル online, コンビニ交付).
+    alternatives: tuple[Text, ...] = ()
     path: str = ""  # file it was loaded from, for messages
 
 

@@ -56,3 +56,7 @@ class EventScreen(QWidget):
             self._descriptions[event_id].setText(tr.text(event.description) if event.description else "")
         if first_time:
             self._layout.addStretch(1)
+
+    def practice_target(self, frame: Frame) -> QWidget | None:
+        """Practice: the sample person's reason for coming."""
+        return self.buttons.get(frame.persona.event_id) if frame.persona is not None else None

@@ -26,6 +26,7 @@ from kiosk.core.forms.engine import Question
 from kiosk.core.forms.model import FieldKind
 from kiosk.core.i18n import Translator
 from kiosk.ui.frame import Frame
+from kiosk.ui.practice import FILL_SAMPLE
 from kiosk.ui.theme import ui_font
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.inputs import (
@@ -44,6 +45,7 @@ KEYBOARD_SHARE_LARGE_TEXT = 0.4
 
 class QuestionScreen(QWidget):
     answered = Signal(object)
+    sample_filled = Signal()  # practice: the sample person's answer was put in
 
     def __init__(self) -> None:
         super().__init__()
@@ -100,6 +102,15 @@ class QuestionScreen(QWidget):
         layout.addLayout(self._input_holder)
         layout.addStretch(1)
         next_row = QHBoxLayout()
+        # Practice mode: put the sample person's answer in, for the learner to check and go on.
+        self._fill = WrapButton()
+        self._fill.setObjectName("fill-sample")
+        self._fill.setFont(ui_font(20, bold=True))
+        self._fill.clicked.connect(self._fill_sample)
+        self._fill.hide()
+        self._sample: Any = None
+        self._filled_path: str | None = None  # the question whose sample was put in
+        next_row.addWidget(self._fill)
         next_row.addStretch(1)
         next_row.addWidget(self._next)
         outer.addLayout(next_row)  # outside the scroll: "Next" is never scrolled away
@@ -137,6 +148,32 @@ class QuestionScreen(QWidget):
         body = self._scroll.widget()
         if new is not None and body is not None and body.isAncestorOf(new):
             self._scroll.ensureWidgetVisible(new, 24, 24)
+
+    def _fill_sample(self) -> None:
+        if self.input is None or self._sample is None:
+            return
+        self.input.set_value(self._sample)
+        self._filled_path = self._path
+        if not self.input.one_tap:
+            self._next.show()
+        self.sample_filled.emit()
+
+    def practice_target(self, frame: Frame) -> QWidget | None:
+        """The control a learner should tap now: the sample's choice, Fill, or Next."""
+        if self.input is None or frame.sample_answer is None:
+            return None
+        if self.input.one_tap:
+            for button in self.input.findChildren(QPushButton):
+                if button.isCheckable() and button.objectName() in (
+                    f"choice-{frame.sample_answer}",
+                    "answer-yes" if frame.sample_answer is True else "answer-no" if frame.sample_answer is False else "",
+                ):
+                    return button
+            return None
+        filled = self._filled_path == self._path or frame.question is not None and (
+            frame.state.answers.get(frame.question.path) == frame.sample_answer
+        )
+        return self._next if filled else self._fill
 
     def _submit_typed(self) -> None:
         if self.input is None or self._tr is None:
@@ -185,6 +222,9 @@ class QuestionScreen(QWidget):
             "\n".join(tr.gettext(p.message).format(**p.params) for p in frame.state.problems)
         )
         self._next.setText(tr.gettext("Next"))
+        self._sample = frame.sample_answer
+        self._fill.setText(tr.gettext(FILL_SAMPLE))
+        self._fill.setVisible(frame.sample_answer is not None)
         answered_already = question.path in frame.state.answers
         self._next.setVisible(not self.input.one_tap or answered_already)
         self.keyboard.setVisible(self.input.uses_keyboard())

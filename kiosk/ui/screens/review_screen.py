@@ -116,3 +116,7 @@ class ReviewScreen(QWidget):
             tr.gettext("Try again to issue my ticket") if frame.queue_paused
             else tr.gettext("This is correct: issue my ticket")
         )
+
+    def practice_target(self, frame: Frame) -> QWidget | None:
+        """Practice: after checking, the button that issues the ticket."""
+        return self._confirm if self._confirm.isEnabled() else None

@@ -17,12 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.i18n import N_
 from kiosk.ui.frame import Frame
 from kiosk.ui.notices import PRINTED, PROBLEMS
 from kiosk.ui.theme import NO_TEXT_SCALE, ui_font
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.qr_view import QrView
 from kiosk.ui.widgets.wrap_button import WrapButton
+
+
+#: Heading of the list of procedures that could be done online or at a convenience store.
+NEXT_TIME = N_("Next time, you could also do this without coming:")
 
 
 class TicketScreen(QWidget):
@@ -57,6 +62,10 @@ class TicketScreen(QWidget):
         self._documents.setObjectName("ticket-documents")
         self._documents.setFont(ui_font(16))
         self._documents.setWordWrap(True)
+        self._alternatives = FuriganaLabel()
+        self._alternatives.setObjectName("ticket-alternatives")
+        self._alternatives.setFont(ui_font(16))
+        self._alternatives.setWordWrap(True)
         self._notice = FuriganaLabel()
         self._notice.setObjectName("ticket-notice")
         self._notice.setFont(ui_font(22, bold=True))
@@ -74,7 +83,7 @@ class TicketScreen(QWidget):
         details_layout.setContentsMargins(0, 0, 0, 0)
         # The printer notice first, inside the page: at large text it wraps onto more
         # lines, and the page scrolls rather than squeezing it.
-        for widget in (self._notice, self._route, self._documents):
+        for widget in (self._notice, self._route, self._documents, self._alternatives):
             details_layout.addWidget(widget)
         details_layout.addStretch(1)
         scroll = QScrollArea()  # long routes and document lists scroll; the number never does
@@ -133,9 +142,22 @@ class TicketScreen(QWidget):
             if documents else ""
         )
         self._documents.setVisible(bool(documents))
+        # What could be done without coming next time (マイナポータル, コンビニ交付).
+        alternatives = []
+        if plan is not None:
+            for form_id in plan.forms:
+                alternatives += [tr.text(text) for text in frame.catalog.forms[form_id].alternatives]
+        self._alternatives.setText(
+            tr.gettext(NEXT_TIME) + "\n" + "\n".join(f"・{line}" for line in dict.fromkeys(alternatives))
+            if alternatives else ""
+        )
+        self._alternatives.setVisible(bool(alternatives))
         notice = frame.state.notice or PRINTED
         self._notice.setText(tr.gettext(notice))
         self._notice.setProperty("role", "problem" if notice in PROBLEMS else "ok")
         self._notice.style().unpolish(self._notice)
         self._notice.style().polish(self._notice)
         self._finish.setText(tr.gettext("Finish"))
+
+    def practice_target(self, frame: Frame) -> QWidget | None:
+        return self._finish

@@ -1,0 +1,118 @@
+"""Practice mode's sample people: who they are and how they answer, as data.
+
+Smartphone classes (スマホ教室) and floor guides use the kiosk with invented people
+(forms/practice/personas.yaml) so that nobody types their own details while learning.
+A persona names the life event it practises and answers every question by its answer
+path, exactly as the kiosk stores answers (kiosk.core.forms.engine). Dates are written
+relative to the day of the class (``-6d``, ``-34y``, ``-8y3m``) so that a persona stays
+valid for years: a child stays eight, a move stays last week. ``sample_answer`` gives the
+value for the question on screen, which the kiosk types in when the learner taps "Fill
+in the sample". This module reads data only; it never touches a queue or a printer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from kiosk.core.errors import ErrorCode, KioskError
+from kiosk.core.forms.model import FormCatalog
+
+PERSONAS_FILE = Path("practice") / "personas.yaml"
+_RELATIVE = re.compile(r"^-(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)d)?$")
+
+
+class PracticeErrorCode(ErrorCode):
+    BAD_PERSONAS = "PRACTICE_001"
+
+
+class PracticeError(KioskError):
+    """The personas file cannot be used; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    event_id: str
+    title: Mapping[str, str]  # language → text, like form texts
+    description: Mapping[str, str]
+    answers: Mapping[str, Any]  # answer path → value; dates still relative (see resolve)
+
+    def answers_on(self, today: date) -> dict[str, Any]:
+        """Every answer with relative dates turned into dates as of ``today``."""
+        return {path: _resolve(value, today) for path, value in self.answers.items()}
+
+
+def relative_date(text: str, today: date) -> date | None:
+    """``-34y2m6d`` → the date that long before ``today`` (None if ``text`` is not one)."""
+    match = _RELATIVE.match(text.strip())
+    if match is None or not any(match.groups()):
+        return None
+    years, months, days = (int(part or 0) for part in match.groups())
+    month_index = today.year * 12 + (today.month - 1) - years * 12 - months
+    year, month = divmod(month_index, 12)
+    day = min(today.day, _days_in_month(year, month + 1))
+    return date.fromordinal(date(year, month + 1, day).toordinal() - days)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
+def _resolve(value: Any, today: date) -> Any:
+    if isinstance(value, str):
+        resolved = relative_date(value, today)
+        return value if resolved is None else resolved
+    if isinstance(value, Mapping):
+        return {key: _resolve(item, today) for key, item in value.items()}
+    return value
+
+
+def load_personas(forms_dir: Path, catalog: FormCatalog) -> tuple[Persona, ...]:
+    """The personas of ``forms_dir/practice/personas.yaml`` (none when the file is absent).
+
+    Raises PracticeError naming the persona and entry when one is unusable: a missing
+    title, an unknown life event.
+    """
+    path = forms_dir / PERSONAS_FILE
+    if not path.is_file():
+        return ()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{path.name}: cannot be read: {exc}") from exc
+    personas = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw.get("personas") or []):
+        where = f"{path.name} personas[{index}]"
+        if not isinstance(entry, Mapping):
+            raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{where}: expected a map")
+        persona_id = str(entry.get("id", ""))
+        event_id = str(entry.get("event", ""))
+        if not persona_id or persona_id in seen:
+            raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{where}: missing or repeated id {persona_id!r}")
+        if event_id not in catalog.events:
+            raise PracticeError(
+                PracticeErrorCode.BAD_PERSONAS,
+                f"{where}: event {event_id!r} is not a life event; use one of {sorted(catalog.events)}",
+            )
+        title, description = entry.get("title"), entry.get("description", {})
+        if not isinstance(title, Mapping) or not title.get("ja") or not title.get("en"):
+            raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{where}.title: write at least ja and en")
+        answers = entry.get("answers")
+        if not isinstance(answers, Mapping) or not answers:
+            raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{where}.answers: expected a map of answers")
+        seen.add(persona_id)
+        personas.append(Persona(
+            persona_id, event_id, MappingProxyType(dict(title)), MappingProxyType(dict(description or {})),
+            MappingProxyType(dict(answers)),
+        ))
+    return tuple(personas)
