@@ -197,3 +197,27 @@ def test_the_live_queue_refuses_practice_tickets(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         SqlQueueService(engine, config, FixedClock()).issue_ticket("moving", [RouteStop("residents", 1, ("tennyu",))], "ja", practice=True)
     assert live_tickets(engine) == 0
+
+
+def test_kiosk_practice_starts_without_server_printer_or_keys(qtbot, tmp_path: Path, monkeypatch) -> None:
+    """`kiosk practice` on a bare laptop: practice keys are made, tickets go to PDFs."""
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk import app as app_module
+    from kiosk.cli import main
+
+    shown = {}
+
+    def fake_present(window, **_kwargs) -> None:
+        shown["window"] = window
+        qtbot.addWidget(window)
+
+    monkeypatch.setattr("kiosk.ui.presentation.present", fake_present)
+    monkeypatch.setattr(QApplication, "exec", lambda self: 0)
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KIOSK_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")  # unreachable
+    assert main(["--config", str(tmp_path / "absent.toml"), "practice", "--windowed"]) == 0
+    window = shown["window"]
+    assert window.practice and window.practice_overlay is not None
+    assert (tmp_path / "data" / "practice-keys" / "public.pem").is_file()
+    assert app_module  # the module the command goes through
