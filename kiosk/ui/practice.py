@@ -95,6 +95,19 @@ class PracticeOverlay(QWidget):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(QRectF(rect).adjusted(-8, -8, 8, 8), 18, 18)
 
+    def _clear_zones(self) -> QPainterPath:
+        """Everywhere except the on-screen QR codes: a code must stay scannable from the screen."""
+        from kiosk.ui.widgets.qr_view import QrView
+
+        area = QPainterPath()
+        area.addRect(QRectF(self.rect()))
+        for view in self.parentWidget().findChildren(QrView):
+            if view.isVisible():
+                hole = QPainterPath()
+                hole.addRect(QRectF(QRect(view.mapTo(self.parentWidget(), QPoint(0, 0)), view.size())))
+                area = area.subtracted(hole)
+        return area
+
     def _paint_watermark(self, painter: QPainter) -> None:
         font = ui_font(96, bold=True)
         font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 110)
@@ -103,6 +116,7 @@ class PracticeOverlay(QWidget):
         bounds = path.boundingRect()
         path.translate(-bounds.center())
         painter.save()
+        painter.setClipPath(self._clear_zones())
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(200, 30, 30, 40))  # faint: the screen stays readable
         step = max(bounds.width(), 600) * 0.9

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage
 from sqlalchemy import func, select
 
 from kiosk.adapters.db import SqlQueueService, TicketRow, make_engine, sync_site, upgrade_database
@@ -221,3 +222,33 @@ def test_kiosk_practice_starts_without_server_printer_or_keys(qtbot, tmp_path: P
     assert window.practice and window.practice_overlay is not None
     assert (tmp_path / "data" / "practice-keys" / "public.pem").is_file()
     assert app_module  # the module the command goes through
+
+
+def test_the_watermark_leaves_the_on_screen_code_clean(practice, qtbot) -> None:
+    """見本 SAMPLE covers the ticket screen but not its QR code, which still decodes from a grab."""
+    import numpy as np
+    import zxingcpp
+
+    config, controller, window, live, work = practice
+    driver = KioskDriver(qtbot, window)
+    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    driver.tap_named("persona-foreign_student")
+    driver.tap_named("lang-en")
+    controller.jump_to("kokuho_kanyu.applicant_previous_insurance")
+    while driver.current_screen() == "QuestionScreen":  # tap what is marked: Fill, Next, the answer
+        qtbot.mouseClick(window.practice_overlay.target, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(controller.print_finished, timeout=30000):
+        driver.tap_named("confirm")
+    from kiosk.ui.widgets.qr_view import QrView
+
+    view = window.ticket.findChild(QrView)
+    zone = QRect(view.mapTo(window, QPoint(0, 0)), view.size())
+    with_mark = window.grab(zone).toImage()
+    window.practice_overlay.hide()
+    without_mark = window.grab(zone).toImage()
+    window.practice_overlay.show()
+    assert with_mark == without_mark, "watermark ink inside the code's area"
+    assert reddish_pixels(window) > 500  # while the rest of the screen is marked
+    gray = with_mark.convertToFormat(QImage.Format.Format_Grayscale8)
+    pixels = np.frombuffer(gray.constBits(), dtype=np.uint8).reshape(gray.height(), gray.bytesPerLine())[:, : gray.width()]
+    assert [r.text for r in zxingcpp.read_barcodes(pixels)] == list(controller.state.slip.qr_texts)
