@@ -42,3 +42,16 @@ def postgres_url():
     yield url.set(database=name).render_as_string(hide_password=False)
     with psycopg.connect(**admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def espeak():
+    """The offline voice (espeak-ng) that scripts/test.sh installs; skipped by hand, failed in CI."""
+    from kiosk.adapters.speech import EspeakSynth
+
+    found = EspeakSynth.find()
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("espeak-ng is not installed: scripts/test.sh installs it")
+        pytest.skip("espeak-ng is not installed (run the suite through scripts/test.sh)")
+    return found

@@ -211,14 +211,24 @@ class _Slip:
         layout.endLayout()
         height = top - last_height * 0.2
         y = self.y
-        band = QRectF(self.x0 + self.margin - self.mm(0.8), y - fill_above,
+
+        def draw(painter: QPainter) -> None:
+            painter.setPen(QColor("white" if inverted else "black"))
+            layout.draw(painter, QPointF(left, y))
+
+        self._paragraph(draw, height, after, inverted, fill_above, fill_below)
+
+    def _paragraph(
+        self, draw: _Op, height: float, after: float, inverted: bool, fill_above: float, fill_below: float,
+    ) -> None:
+        """Record a paragraph's drawing at the current line, on a black band if inverted."""
+        band = QRectF(self.x0 + self.margin - self.mm(0.8), self.y - fill_above,
                       self.inner_width + self.mm(1.6), height + fill_above + fill_below)
 
         def paint(painter: QPainter) -> None:
             if inverted:
                 painter.fillRect(band, QColor("black"))
-            painter.setPen(QColor("white" if inverted else "black"))
-            layout.draw(painter, QPointF(left, y))
+            draw(painter)
 
         self.ops.append(paint)
         self.y += height + after
@@ -234,17 +244,12 @@ class _Slip:
         height = label.heightForWidth(int(width))
         label.resize(int(width), height)
         y = self.y
-        band = QRectF(self.x0 + self.margin - self.mm(0.8), y - fill_above,
-                      self.inner_width + self.mm(1.6), height + fill_above + fill_below)
 
-        def paint(painter: QPainter) -> None:
-            if inverted:
-                painter.fillRect(band, QColor("black"))
+        def draw(painter: QPainter) -> None:
             label.render(painter, QPoint(round(left), round(y)), QRegion(), QWidget.RenderFlag.DrawChildren)
 
         self.ruby_texts.append(text)
-        self.ops.append(paint)
-        self.y += height + after
+        self._paragraph(draw, height, after, inverted, fill_above, fill_below)
 
     def bitext(
         self,

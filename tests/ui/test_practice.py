@@ -69,6 +69,15 @@ def practice(qtbot, tmp_path: Path):
     live.dispose()
 
 
+def begin(qtbot, window, persona: str, language: str) -> KioskDriver:
+    """Attract → the sample person → the language, by touch."""
+    driver = KioskDriver(qtbot, window)
+    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
+    driver.tap_named(f"persona-{persona}")
+    driver.tap_named(f"lang-{language}")
+    return driver
+
+
 def live_tickets(engine) -> int:
     with engine.connect() as conn:
         return conn.scalar(select(func.count()).select_from(TicketRow))
@@ -153,10 +162,7 @@ def test_each_persona_walks_to_a_sample_ticket(practice, qtbot, persona_id: str)
 
 def test_instructor_resets_jumps_and_hides_hints(practice, qtbot) -> None:
     config, controller, window, live, work = practice
-    driver = KioskDriver(qtbot, window)
-    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
-    driver.tap_named("persona-family_of_four")
-    driver.tap_named("lang-en")
+    driver = begin(qtbot, window, "family_of_four", "en")
     driver.tap_named("event-moved_in")
     # Jump straight to the bank account question: the earlier answers are the sample's.
     controller.jump_to("jidou_teate_nintei.bank_name")
@@ -179,10 +185,7 @@ def test_instructor_resets_jumps_and_hides_hints(practice, qtbot) -> None:
 
 def test_practice_hints_come_in_the_learners_language_and_easy_japanese(practice, qtbot) -> None:
     config, controller, window, live, work = practice
-    driver = KioskDriver(qtbot, window)
-    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
-    driver.tap_named("persona-foreign_student")
-    driver.tap_named("lang-vi")
+    begin(qtbot, window, "foreign_student", "vi")
     assert window.hint.text() and window.hint.text() != window.hint_easy.text()
     assert window.hint_easy.text() and window.hint_easy.ruby_active()  # with furigana
 
@@ -230,10 +233,7 @@ def test_the_watermark_leaves_the_on_screen_code_clean(practice, qtbot) -> None:
     import zxingcpp
 
     config, controller, window, live, work = practice
-    driver = KioskDriver(qtbot, window)
-    qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
-    driver.tap_named("persona-foreign_student")
-    driver.tap_named("lang-en")
+    driver = begin(qtbot, window, "foreign_student", "en")
     controller.jump_to("kokuho_kanyu.applicant_previous_insurance")
     while driver.current_screen() == "QuestionScreen":  # tap what is marked: Fill, Next, the answer
         qtbot.mouseClick(window.practice_overlay.target, Qt.MouseButton.LeftButton)

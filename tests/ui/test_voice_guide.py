@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from kiosk.adapters.speech import EspeakSynth
 from kiosk.ui.speech import Speaker
 from kiosk.ui.voice_guide import VoiceGuide
 from tests.data.family_of_four import FAMILY_OF_FOUR as ANSWERS
@@ -73,13 +70,9 @@ def test_turning_it_off_stops_speaking(guided, qtbot) -> None:
     assert len(voice.said) == said
 
 
-def test_easy_japanese_is_really_spoken_offline(make_kiosk, qtbot, tmp_path) -> None:
+def test_easy_japanese_is_really_spoken_offline(make_kiosk, qtbot, tmp_path, espeak) -> None:
     """With espeak-ng, the やさしい日本語 question becomes audio (from its furigana)."""
-    synth = EspeakSynth.find()
-    if synth is None:
-        if os.environ.get("CI"):
-            pytest.fail("espeak-ng is not installed: scripts/test.sh installs it")
-        pytest.skip("espeak-ng is not installed")
+    synth = espeak
     _config, controller, window = make_kiosk()
     speaker = Speaker(tmp_path / "speech", synth, use_system_voices=False)
     guide = VoiceGuide(speaker)
