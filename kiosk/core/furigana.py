@@ -15,6 +15,7 @@ know how a person's name is read: forms must still ask for フリガナ.
 from __future__ import annotations
 
 import re
+import unicodedata
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -117,7 +118,35 @@ def annotate(text: str) -> tuple[Segment, ...]:
         position += len(match)
         pending_from = position
     segments.extend(_stretch(text, pending_from, len(text), words, boundaries))
-    return tuple(segments)
+    return tuple(_counter_readings(segments))
+
+
+#: 分 after a number: ぷん after 1, 3, 4, 6, 8 and 0 (いっぷん, じゅっぷん), ふん otherwise.
+_FUN_AFTER = {"0": "ぷん", "1": "ぷん", "2": "ふん", "3": "ぷん", "4": "ぷん", "5": "ふん",
+              "6": "ぷん", "7": "ふん", "8": "ぷん", "9": "ふん"}
+#: 日 of a date (after 月): the days with readings of their own; the rest are にち.
+_DAY_READINGS = {1: "ついたち", 2: "ふつか", 3: "みっか", 4: "よっか", 5: "いつか", 6: "むいか",
+                 7: "なのか", 8: "ようか", 9: "ここのか", 10: "とおか", 14: "じゅうよっか",
+                 20: "はつか", 24: "にじゅうよっか"}
+
+
+def _counter_readings(segments: list[Segment]) -> list[Segment]:
+    """Readings the analyser gets wrong after digits that a program fills in: 24分, 4月1日.
+
+    The kiosk writes waits and dates with Arabic numerals (the guideline asks for them), so
+    the analyser sees 24 and 分 apart and always answers ふん, and 1日 of a date にち.
+    """
+    out = list(segments)
+    for index in range(1, len(out)):
+        number = unicodedata.normalize("NFKC", out[index - 1].base)
+        if not number.isdigit():
+            continue
+        segment = out[index]
+        if segment.base == "分" and segment.reading in ("ふん", "ぷん"):
+            out[index] = Segment("分", _FUN_AFTER[number[-1]], segment.continues)
+        elif segment.base == "日" and index >= 2 and out[index - 2].base == "月":
+            out[index] = Segment("日", _DAY_READINGS.get(int(number), "にち"), segment.continues)
+    return out
 
 
 def _stretch(

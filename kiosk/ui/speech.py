@@ -15,6 +15,7 @@ so caching them on disk is safe; the cache is keyed by a hash of voice and text.
 from __future__ import annotations
 
 import hashlib
+import shutil
 import logging
 from collections import deque
 from collections.abc import Callable
@@ -128,7 +129,13 @@ class Speaker(QObject):
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError:
             return
-        engines = [name for name in QTextToSpeech.availableEngines() if name not in SILENT_ENGINES]
+        engines = [
+            name for name in QTextToSpeech.availableEngines()
+            if name not in SILENT_ENGINES
+            # Qt ships the speech-dispatcher plug-in everywhere; without the service it only
+            # logs a critical error on every start, so it is tried only where it is installed.
+            and not (name == "speechd" and shutil.which("speech-dispatcher") is None)
+        ]
         if not engines:
             return
         self._engine = engines[0]

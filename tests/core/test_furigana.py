@@ -160,3 +160,14 @@ def test_missing_analyser_raises_a_clear_error_instead_of_guessing() -> None:
     result = subprocess.run([sys.executable, "-c", code], check=False, cwd=root, capture_output=True, text=True, timeout=60)
     assert result.stdout.startswith("FURI_001"), result.stderr
     assert "SudachiPy" in result.stdout and "SudachiDict-core" in result.stdout
+
+
+@pytest.mark.parametrize(("text", "base", "reading"), [
+    ("約24分", "分", "ぷん"), ("だいたい 25分", "分", "ふん"), ("10分", "分", "ぷん"), ("３分", "分", "ぷん"),
+    ("4月1日", "日", "ついたち"), ("3月20日", "日", "はつか"), ("3月31日まで", "日", "にち"),
+    ("14日以内", "日", "か"),  # a span of days, not a date: the analyser's reading stays
+])
+def test_counters_after_numerals_read_as_people_say_them(text: str, base: str, reading: str) -> None:
+    """Waits and dates the kiosk writes with numerals get the counter's real reading."""
+    (segment,) = [s for s in annotate(text) if s.base == base]
+    assert segment.reading == reading
