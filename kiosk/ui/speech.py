@@ -111,7 +111,16 @@ class Speaker(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._rendered.connect(self._play_rendered)
-        if use_system_voices:
+        self._use_system_voices = use_system_voices
+        self._ready = False
+
+    def _ensure_ready(self) -> None:
+        """Load the voices and the audio output on first use, not at start-up: most
+        citizens never turn read-aloud on, and Qt Multimedia costs the kiosk's start."""
+        if self._ready:
+            return
+        self._ready = True
+        if self._use_system_voices:
             self._init_system_voices()
         try:
             from PySide6.QtMultimedia import QSoundEffect
@@ -158,6 +167,7 @@ class Speaker(QObject):
             self._system[language] = speech
 
     def can_speak(self, language: str) -> bool:
+        self._ensure_ready()
         return language in self._system or (
             self._synth is not None and self._effect is not None and self._synth.speaks(language)
         )
@@ -166,6 +176,7 @@ class Speaker(QObject):
 
     def say(self, lines: list[tuple[str, str]]) -> None:
         """Queue (language, text) lines; they are spoken in order after what is queued."""
+        self._ensure_ready()
         for language, text in lines:
             if not text.strip():
                 continue
