@@ -41,7 +41,7 @@ def _broken_forms(tmp_path: Path) -> Path:
 def test_real_forms_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The shipped forms check clean and the summary counts them."""
     assert handler(_args(), _config(tmp_path)) == 0
-    assert capsys.readouterr().out.strip() == "4 forms, 19 facts, 1 life events: OK"
+    assert capsys.readouterr().out.strip() == "6 forms, 23 facts, 3 life events: OK"
 
 
 def test_broken_forms_fail_and_say_what_to_fix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

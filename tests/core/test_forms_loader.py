@@ -47,10 +47,13 @@ def test_real_forms_have_no_problems() -> None:
 
 
 def test_real_forms_load_into_the_catalogue() -> None:
-    """The moving-in event and its four forms load with their facts and keys."""
+    """The life events and their forms load with their facts and keys."""
     catalog = load_catalog(FORMS, COUNTERS)
-    assert set(catalog.forms) == {"tennyu", "kokuho_kanyu", "jidou_teate_nintei", "mynumber_keizoku"}
-    assert "moved_in" in catalog.events
+    assert set(catalog.forms) == {
+        "tennyu", "kokuho_kanyu", "jidou_teate_nintei", "mynumber_keizoku", "tenkyo", "juminhyo",
+    }
+    assert set(catalog.events) == {"moved_in", "moved_within", "certificate"}
+    assert catalog.events["certificate"].service == "certificates"
     assert catalog.events["moved_in"].service == "moving"
     for form in catalog.forms.values():
         assert form.source and form.documents
@@ -113,7 +116,7 @@ BREAKAGES = [
      FormErrorCode.NOT_FOR_KIND, "fields[10].label", ["comes from the shared fact 'phone'"]),
     ("kokuho_kanyu.yaml", "        show_if: {field: joins_kokuho, equals: true}", "        show_iff: {field: joins_kokuho, equals: true}",
      FormErrorCode.UNKNOWN_KEY, "fields[9].fields[1].show_iff", ["did you mean 'show_if'?"]),
-    ("facts.yaml", "  - id: phone\n", "  - id: phone\n    key: 3\n", FormErrorCode.UNKNOWN_KEY, "facts[18].key",
+    ("facts.yaml", "  - id: phone\n", "  - id: phone\n    key: 3\n", FormErrorCode.UNKNOWN_KEY, "facts[22].key",
      ["facts have no key"]),
     ("jidou_teate_nintei.yaml", "{id: none, code: 3,", "{id: no, code: 3,", FormErrorCode.BAD_ID,
      "fields[8].choices[2].id", ["quote it"]),

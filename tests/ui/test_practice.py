@@ -34,7 +34,8 @@ from tests.ui.kiosk_driver import FixedClock, KioskDriver
 from tests.ui.test_staff_console import scan
 
 COUNTERS = ["residents", "insurance", "children", "mynumber"]
-PERSONAS = [persona.id for persona in load_personas(forms_dir(), load_catalog(forms_dir(), COUNTERS))]
+EVENTS = {persona.id: persona.event_id for persona in load_personas(forms_dir(), load_catalog(forms_dir(), COUNTERS))}
+PERSONAS = list(EVENTS)
 
 
 def reddish_pixels(window) -> int:
@@ -106,7 +107,7 @@ def test_each_persona_walks_to_a_sample_ticket(practice, qtbot, persona_id: str)
     driver.tap_named("lang-ja")
     check_screen()
     target = overlay.target
-    assert target is not None and target.objectName() == "event-moved_in"
+    assert target is not None and target.objectName() == f"event-{EVENTS[persona_id]}"
     qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
     steps = 0
     while driver.current_screen() == "QuestionScreen":
