@@ -15,13 +15,14 @@ sys.path.insert(0, str(REPO))
 
 from kiosk.core.forms.loader import TRANSLATIONS_DIR, form_texts  # noqa: E402
 from kiosk.core.forms.translations import TEMPLATE_NAME, build_template, write_template  # noqa: E402
+from kiosk.core.practice import persona_texts  # noqa: E402
 
 
 def main() -> int:
     forms = REPO / "forms"
     target = forms / TRANSLATIONS_DIR / TEMPLATE_NAME
     target.parent.mkdir(exist_ok=True)
-    template = build_template(form_texts(forms))
+    template = build_template([*form_texts(forms), *persona_texts(forms)])
     write_template(template, target)
     print(f"{target.relative_to(REPO)}: {len(template)} texts")
     return 0

@@ -24,8 +24,13 @@ import yaml
 
 from kiosk.core.errors import ErrorCode, KioskError
 from kiosk.core.forms.model import FormCatalog
+from kiosk.core.forms.translations import FormText, read_translations, text_context
+from kiosk.core.i18n import NATIVE_NAMES
 
 PERSONAS_FILE = Path("practice") / "personas.yaml"
+#: Languages written inline in personas.yaml; the others come from forms/translations,
+#: like the form texts (msgctxt "practice/personas").
+INLINE = ("ja", "ja-x-easy", "en")
 _RELATIVE = re.compile(r"^-(?:(\d+)y)?(?:(\d+)m)?(?:(\d+)d)?$")
 
 
@@ -89,6 +94,17 @@ def load_personas(forms_dir: Path, catalog: FormCatalog) -> tuple[Persona, ...]:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{path.name}: cannot be read: {exc}") from exc
+    translations = read_translations(forms_dir / "translations", tuple(NATIVE_NAMES), INLINE)
+    context = text_context(PERSONAS_FILE.as_posix())
+
+    def translated(text: Any) -> MappingProxyType:
+        result = {str(k): str(v) for k, v in dict(text or {}).items()}
+        english = result.get("en")
+        for language, messages in translations.items():
+            if english and language not in result and (context, english) in messages:
+                result[language] = messages[(context, english)]
+        return MappingProxyType(result)
+
     personas = []
     seen: set[str] = set()
     for index, entry in enumerate(raw.get("personas") or []):
@@ -112,7 +128,23 @@ def load_personas(forms_dir: Path, catalog: FormCatalog) -> tuple[Persona, ...]:
             raise PracticeError(PracticeErrorCode.BAD_PERSONAS, f"{where}.answers: expected a map of answers")
         seen.add(persona_id)
         personas.append(Persona(
-            persona_id, event_id, MappingProxyType(dict(title)), MappingProxyType(dict(description or {})),
-            MappingProxyType(dict(answers)),
+            persona_id, event_id, translated(title), translated(description), MappingProxyType(dict(answers)),
         ))
     return tuple(personas)
+
+
+def persona_texts(forms_dir: Path) -> list[FormText]:
+    """The personas' titles and descriptions, for the translation template (forms.pot)."""
+    path = forms_dir / PERSONAS_FILE
+    if not path.is_file():
+        return []
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    context = text_context(PERSONAS_FILE.as_posix())
+    texts = []
+    for index, entry in enumerate(raw.get("personas") or []):
+        for key in ("title", "description"):
+            text = entry.get(key) or {}
+            if text.get("en"):
+                texts.append(FormText(context, str(text["en"]), str(text.get("ja", "")),
+                                      f"{PERSONAS_FILE.as_posix()} personas[{index}].{key}"))
+    return texts

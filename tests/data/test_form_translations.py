@@ -34,6 +34,7 @@ from kiosk.core.forms.translations import (
     write_template,
 )
 from kiosk.core.i18n import Translator
+from kiosk.core.practice import load_personas, persona_texts
 from kiosk.paths import forms_dir
 
 PYBABEL = Path(sys.executable).with_name("pybabel.exe" if sys.platform == "win32" else "pybabel")
@@ -62,7 +63,7 @@ def keys(catalog: Catalog) -> set[tuple[str, str]]:
 def test_template_matches_the_form_files(tmp_path: Path) -> None:
     """forms.pot lists exactly the texts the form files hold now."""
     fresh_path = tmp_path / TEMPLATE_NAME
-    write_template(build_template(form_texts(forms_dir())), fresh_path)
+    write_template(build_template([*form_texts(forms_dir()), *persona_texts(forms_dir())]), fresh_path)
     fresh, committed = keys(read(fresh_path)), keys(read(FOLDER / TEMPLATE_NAME))
     assert fresh, "no texts found in the form files"
     assert fresh == committed, (
@@ -129,3 +130,13 @@ def test_a_missing_translation_is_reported_per_language(tmp_path: Path) -> None:
     problems = check_catalog(copy, COUNTERS, ALL_LANGUAGES)
     missing = {problem.path.rsplit(".", 1)[-1] for problem in problems if problem.file == "tennyu.yaml"}
     assert missing == set(TRANSLATED), [str(problem) for problem in problems]
+
+
+def test_sample_people_speak_every_language() -> None:
+    """Practice mode's personas have a title and description in every kiosk language."""
+    personas = load_personas(forms_dir(), load_catalog(forms_dir(), COUNTERS))
+    assert personas
+    for persona in personas:
+        for language in ALL_LANGUAGES:
+            assert persona.title.get(language), (persona.id, language, "title")
+            assert persona.description.get(language), (persona.id, language, "description")

@@ -74,7 +74,7 @@ _OPTION_KINDS: dict[str, tuple[FieldKind, ...]] = {
 }
 _FORM_KEYS = ("id", "version", "title", "counter", "source", "documents", "alternatives", "fields", "retired_keys")
 _FORM_REQUIRED = ("id", "version", "title", "counter", "source", "fields")
-_EVENT_KEYS = ("id", "title", "description", "service", "questions", "bundle")
+_EVENT_KEYS = ("id", "title", "description", "service", "order", "questions", "bundle")
 _EVENT_REQUIRED = ("id", "title", "service", "bundle")
 # What a form may say about a field that reuses a shared fact: everything else comes
 # from facts.yaml, so that the question is the same in every form (once-only).
@@ -272,6 +272,7 @@ class _Loader:
         self.member_extras: dict[tuple[str, str], str] = {}
         self.translations = read_translations(self.root / TRANSLATIONS_DIR, KNOWN_LANGUAGES, INLINE_LANGUAGES) if self.root.is_dir() else {}
         self.texts: list[FormText] = []  # every text read, for the translation template
+        self.event_order: dict[str, int] = {}
 
     # ------------------------------------------------------------------ reporting
 
@@ -303,7 +304,8 @@ class _Loader:
         catalog = FormCatalog(
             facts=MappingProxyType(dict(self.facts)),
             forms=MappingProxyType(dict(self.forms)),
-            events=MappingProxyType(dict(self.events)),
+            # The order the citizen sees them: each event's `order`, then its id.
+            events=MappingProxyType(dict(sorted(self.events.items(), key=lambda item: (self.event_order.get(item[0], 100), item[0])))),
         )
         return catalog, self.problems
 
@@ -1057,6 +1059,11 @@ class _Loader:
                     _ConditionSite(self.file, f"{where}.when", when, (question_scope,), form_id, None)
                 )
             rules.append(BundleRule(form_id, when))
+        order = raw.get("order", 100)
+        if isinstance(order, bool) or not isinstance(order, int):
+            self.report(FormErrorCode.WRONG_TYPE, "order", "write the position on the screen as a whole number (1 = first)")
+            order = 100
+        self.event_order[event_id or ""] = order
         if event_id is None or event_id != path.stem or not title or not isinstance(service, str) or not rules:
             return
         self.events[event_id] = LifeEvent(
