@@ -116,6 +116,19 @@ def bench_write_less() -> None:
     print(f"  paper forms, by hand (baseline): {paper}")
     print(f"  kiosk, typed by the citizen:     {typed}   ({typed / paper:.2f}x the paper; "
           f"{paper - typed} fewer)")
+    # Each life event's typical scenario: practice mode's sample people (forms/practice).
+    from datetime import date
+
+    from kiosk.core.practice import load_personas
+
+    print("write-less per life event (practice personas; paper = the same forms by hand)")
+    for persona in load_personas(forms_dir(), catalog):
+        answers = persona.answers_on(date.today())
+        plan = plan_visit(catalog, persona.event_id, answers, counters)
+        typed = typed_characters(catalog, plan, answers)
+        paper = paper_characters(catalog, plan, answers)
+        print(f"  {persona.event_id:13} {persona.id:22} forms {len(plan.forms)}  paper {paper:5}  "
+              f"typed {typed:4}  ({typed / paper:.2f}x)")
 
 
 if __name__ == "__main__":

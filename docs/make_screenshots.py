@@ -83,7 +83,8 @@ def main() -> int:
     shots = [0]
 
     def shoot(name: str) -> None:
-        app.processEvents()
+        for _ in range(3):  # layouts settle over a few turns (ruby and scaled fonts re-measure)
+            app.processEvents()
         shots[0] += 1
         path = args.out / f"{prefix}-{shots[0]:02d}-{name}.png"
         window.grab().save(str(path))

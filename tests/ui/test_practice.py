@@ -9,6 +9,7 @@ this PC would use for real tickets stays empty).
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ from kiosk.core.forms import load_catalog
 from kiosk.core.practice import load_personas
 from kiosk.core.receipt import build_receipt
 from kiosk.paths import forms_dir
-from kiosk.ui.ticket_render import render_ticket_pdf
+from kiosk.ui.ticket_render import render_ticket_image, render_ticket_pdf
 from tests.ui.kiosk_driver import FixedClock, KioskDriver
 from tests.ui.test_staff_console import scan
 
@@ -143,6 +144,9 @@ def test_each_persona_walks_to_a_sample_ticket(practice, qtbot, persona_id: str)
     assert texts == list(slip.qr_texts)
     receipt = build_receipt(slip, controller.tr(), controller._translators("ja"), config.counters, {})
     assert receipt.watermark_words and receipt.practice_notice is not None
+    # The printed image carries the 見本 SAMPLE marks: without them it would draw differently.
+    unmarked = render_ticket_image(dataclasses.replace(receipt, watermark_words=()))
+    assert render_ticket_image(receipt) != unmarked
     render_ticket_pdf(receipt, work / "slip.pdf")
     pdf_text = "".join(page.extract_text() for page in PdfReader(work / "slip.pdf").pages)
     assert "Practice" in pdf_text or "練習" in pdf_text or "見本" in pdf_text

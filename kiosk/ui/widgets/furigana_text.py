@@ -120,12 +120,17 @@ class FuriganaLabel(RubyHost, QLabel):
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         if self.ruby_active():
-            return self._ruby.minimumSizeHint()  # type: ignore[union-attr]
+            # As tall as the text needs at the current width: a squeezed layout must not
+            # cut off the second line of ruby text (a QLabel's own wrapping does the same).
+            width = self.width() if self.width() > 0 else self.sizeHint().width()
+            return QSize(self._ruby.minimumSizeHint().width(), self.heightForWidth(width))  # type: ignore[union-attr]
         return super().minimumSizeHint()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
         self._place_ruby()
+        if self.ruby_active() and event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the minimum height depends on the width
 
     def changeEvent(self, event) -> None:  # noqa: N802 (Qt name)
         super().changeEvent(event)
