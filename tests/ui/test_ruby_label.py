@@ -137,3 +137,17 @@ def test_centre_alignment_moves_a_short_line_to_the_middle(qapp) -> None:
     image = _render(label)
     columns = _ink_columns(image, 0, image.height())
     assert abs((columns[0] + columns[-1]) / 2 - 300) <= 3
+
+
+def test_furigana_label_keeps_ruby_for_text_set_between_frames(qapp) -> None:
+    """A message shown between frames (a refused answer) gets its readings at once."""
+    from kiosk.ui.widgets.furigana_text import FuriganaLabel
+
+    label = FuriganaLabel("名前")
+    label.set_ruby(True)
+    assert label.ruby_active()
+    label.setText("住所を 入れて ください")
+    assert label.ruby_active() and label.text() == "住所を 入れて ください"
+    label.set_ruby(False)
+    label.setText("漢字")
+    assert not label.ruby_active()

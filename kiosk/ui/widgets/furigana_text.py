@@ -73,7 +73,10 @@ class RubyHost:
 class FuriganaLabel(RubyHost, QLabel):
     """A QLabel that shows furigana over its kanji when ``set_ruby(True)`` is in force."""
 
+    _ruby_on = False
+
     def set_ruby(self, on: bool) -> None:
+        self._ruby_on = on
         segments = ruby_segments(self.text()) if on and self.textFormat() != Qt.TextFormat.RichText else None
         if segments is None:
             if self.ruby_active():
@@ -94,8 +97,11 @@ class FuriganaLabel(RubyHost, QLabel):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
         super().setText(text)
         if self.ruby_active():
-            self._ruby.hide()  # type: ignore[union-attr]  # stale until the next pass
+            self._ruby.hide()  # type: ignore[union-attr]
             self.updateGeometry()
+        if self._ruby_on:
+            # Text set between frames (a refused answer's message) gets its readings now.
+            self.set_ruby(True)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         if not self.ruby_active():
