@@ -12,6 +12,7 @@ in the sample". This module reads data only; it never touches a queue or a print
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,7 +25,12 @@ import yaml
 
 from kiosk.core.errors import ErrorCode, KioskError
 from kiosk.core.forms.model import FormCatalog
-from kiosk.core.forms.translations import FormText, read_translations, text_context
+from kiosk.core.forms.translations import (
+    FormText,
+    add_translations,
+    read_translations,
+    text_context,
+)
 from kiosk.core.i18n import NATIVE_NAMES
 
 PERSONAS_FILE = Path("practice") / "personas.yaml"
@@ -63,13 +69,8 @@ def relative_date(text: str, today: date) -> date | None:
     years, months, days = (int(part or 0) for part in match.groups())
     month_index = today.year * 12 + (today.month - 1) - years * 12 - months
     year, month = divmod(month_index, 12)
-    day = min(today.day, _days_in_month(year, month + 1))
+    day = min(today.day, calendar.monthrange(year, month + 1)[1])
     return date.fromordinal(date(year, month + 1, day).toordinal() - days)
-
-
-def _days_in_month(year: int, month: int) -> int:
-    following = date(year + (month == 12), month % 12 + 1, 1)
-    return (following - date(year, month, 1)).days
 
 
 def _resolve(value: Any, today: date) -> Any:
@@ -98,12 +99,8 @@ def load_personas(forms_dir: Path, catalog: FormCatalog) -> tuple[Persona, ...]:
     context = text_context(PERSONAS_FILE.as_posix())
 
     def translated(text: Any) -> MappingProxyType:
-        result = {str(k): str(v) for k, v in dict(text or {}).items()}
-        english = result.get("en")
-        for language, messages in translations.items():
-            if english and language not in result and (context, english) in messages:
-                result[language] = messages[(context, english)]
-        return MappingProxyType(result)
+        own = {str(k): str(v) for k, v in dict(text or {}).items()}
+        return MappingProxyType(add_translations(own, context, translations))
 
     personas = []
     seen: set[str] = set()

@@ -124,6 +124,13 @@ def next_text_scale(state: SessionState) -> SessionState:
     return replace(state, appearance=replace(state.appearance, text_scale=following))
 
 
+def with_text_scale(state: SessionState, scale: int) -> SessionState:
+    """A given text size (the instructor's projector size); one of TEXT_SCALES."""
+    if scale not in TEXT_SCALES:
+        raise ValueError(f"text scale {scale} is not one of {TEXT_SCALES}")
+    return replace(state, appearance=replace(state.appearance, text_scale=scale))
+
+
 def toggle_high_contrast(state: SessionState) -> SessionState:
     return replace(state, appearance=replace(state.appearance, high_contrast=not state.appearance.high_contrast))
 

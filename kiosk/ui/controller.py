@@ -261,9 +261,7 @@ class SessionController(QObject):
         """The instructor's projector size: 150 % text, or back to 100 %."""
         self.touch()
         scale = 100 if self.state.appearance.text_scale > 100 else 150
-        while self.state.appearance.text_scale != scale:
-            self.state = flow.next_text_scale(self.state)
-        self._set(self.state)
+        self._set(flow.with_text_scale(self.state, scale))
 
     def practice_reset(self) -> None:
         """One tap: a fresh practice session at the sample-person screen."""

@@ -35,7 +35,12 @@ from kiosk.core.forms.model import (
     FormSpec,
     LifeEvent,
 )
-from kiosk.core.forms.translations import FormText, read_translations, text_context
+from kiosk.core.forms.translations import (
+    FormText,
+    add_translations,
+    read_translations,
+    text_context,
+)
 from kiosk.core.i18n import NATIVE_NAMES
 
 FACTS_FILE = "facts.yaml"
@@ -401,14 +406,10 @@ class _Loader:
                 self.report(FormErrorCode.WRONG_TYPE, f"{where}.{language}", f"write the text as a non-empty string, not {_type_name(value)}")
                 continue
             result[language] = value.strip()
-        english = result.get("en")
-        if english:
+        if result.get("en"):
             context = text_context(self.file)
-            self.texts.append(FormText(context, english, result.get("ja", ""), f"{self.file} {where}"))
-            for language, messages in self.translations.items():
-                translated = messages.get((context, english))
-                if translated and language not in result:
-                    result[language] = translated
+            self.texts.append(FormText(context, result["en"], result.get("ja", ""), f"{self.file} {where}"))
+            add_translations(result, context, self.translations)
         for language in self.required_languages:
             if language not in raw and language not in result:
                 self.report(
@@ -416,6 +417,14 @@ class _Loader:
                     f"the '{language}' text is missing; add '{language}: …' (required languages: {', '.join(self.required_languages)})",
                 )
         return result
+
+    def text_list(self, raw: dict, key: str) -> list[dict[str, str]]:
+        """An optional list of texts (documents to bring, alternatives)."""
+        items = raw.get(key, [])
+        if not isinstance(items, list):
+            self.report(FormErrorCode.WRONG_TYPE, key, f"expected a list of texts, not {_type_name(items)}")
+            return []
+        return [self.text(item, f"{key}[{i}]") for i, item in enumerate(items)]
 
     def optional_text(self, raw: dict, key: str, where: str) -> dict[str, str]:
         return self.text(raw[key], _join(where, key)) if key in raw else {}
@@ -863,18 +872,8 @@ class _Loader:
         if "source" in raw and (not isinstance(source, str) or not source.strip()):
             self.report(FormErrorCode.WRONG_TYPE, "source", "write the citation (paper form, law and article) as text")
             source = ""
-        documents: list[dict[str, str]] = []
-        if "documents" in raw:
-            if isinstance(raw["documents"], list):
-                documents = [self.text(item, f"documents[{i}]") for i, item in enumerate(raw["documents"])]
-            else:
-                self.report(FormErrorCode.WRONG_TYPE, "documents", f"expected a list of texts, not {_type_name(raw['documents'])}")
-        alternatives: list[dict[str, str]] = []
-        if "alternatives" in raw:
-            if isinstance(raw["alternatives"], list):
-                alternatives = [self.text(item, f"alternatives[{i}]") for i, item in enumerate(raw["alternatives"])]
-            else:
-                self.report(FormErrorCode.WRONG_TYPE, "alternatives", f"expected a list of texts, not {_type_name(raw['alternatives'])}")
+        documents = self.text_list(raw, "documents")
+        alternatives = self.text_list(raw, "alternatives")
         retired: set[int] = set()
         if "retired_keys" in raw:
             if isinstance(raw["retired_keys"], list) and all(

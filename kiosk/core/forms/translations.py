@@ -22,6 +22,8 @@ from babel.messages.pofile import read_po, write_po
 from kiosk.core.i18n import catalogue_dir_name
 
 TEMPLATE_NAME = "forms.pot"
+#: language → {(context, English): text}
+Translations = dict[str, dict[tuple[str, str], str]]
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,7 @@ def catalogue_path(folder: Path, language: str) -> Path:
     return folder / f"{catalogue_dir_name(language)}.po"
 
 
-def read_translations(
-    folder: Path, languages: Iterable[str], inline: Collection[str]
-) -> dict[str, dict[tuple[str, str], str]]:
+def read_translations(folder: Path, languages: Iterable[str], inline: Collection[str]) -> Translations:
     """language → {(context, English): text}; fuzzy and empty entries are left out."""
     result: dict[str, dict[tuple[str, str], str]] = {}
     for language in languages:
@@ -60,6 +60,17 @@ def read_translations(
             if message.id and message.string and not message.fuzzy
         }
     return result
+
+
+def add_translations(text: dict[str, str], context: str, translations: Translations) -> dict[str, str]:
+    """Fill ``text`` (language → text) from the catalogues, by its English; inline wins."""
+    english = text.get("en")
+    if english:
+        for language, messages in translations.items():
+            translated = messages.get((context, english))
+            if translated and language not in text:
+                text[language] = translated
+    return text
 
 
 def build_template(texts: Iterable[FormText]) -> Catalog:
