@@ -33,6 +33,7 @@ import cv2
 import numpy as np
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk import paths
 from kiosk.adapters.camera import CameraSource, FrameDecoder
 from kiosk.core.bundle import Bundle
@@ -42,7 +43,7 @@ from kiosk.core.qr_symbol import make_symbol
 from tests.data.family_of_four import FAMILY_OF_FOUR
 from tests.data.make_ticket_video import KINDS, make_ticket_video
 
-COUNTERS = ["residents", "insurance", "children", "mynumber"]
+COUNTERS = [counter.id for counter in DEFAULT_COUNTERS]
 
 
 def _opencv_reader(detector: object) -> Callable[[np.ndarray], list[str]]:

@@ -68,7 +68,7 @@ def bench_qr() -> None:
     from kiosk.paths import forms_dir
     from tests.data.family_of_four import FAMILY_OF_FOUR
 
-    counters = ["residents", "insurance", "children", "mynumber"]
+    counters = [counter.id for counter in DEFAULT_COUNTERS]
     catalog = load_catalog(forms_dir(), counters)
     plan = plan_visit(catalog, "moved_in", FAMILY_OF_FOUR, counters)
     bundle = Bundle("A-017", "vi", False, 1743984000, "kiosk-1", to_records(catalog, plan, FAMILY_OF_FOUR))
@@ -107,7 +107,7 @@ def bench_write_less() -> None:
     from kiosk.paths import forms_dir
     from tests.data.family_of_four import FAMILY_OF_FOUR
 
-    counters = ["residents", "insurance", "children", "mynumber"]
+    counters = [counter.id for counter in DEFAULT_COUNTERS]
     catalog = load_catalog(forms_dir(), counters)
     plan = plan_visit(catalog, "moved_in", FAMILY_OF_FOUR, counters)
     typed = typed_characters(catalog, plan, FAMILY_OF_FOUR)
@@ -122,12 +122,14 @@ def bench_write_less() -> None:
     from kiosk.core.practice import load_personas
 
     print("write-less per life event (practice personas; paper = the same forms by hand)")
-    for persona in load_personas(forms_dir(), catalog):
+    order = list(catalog.events)  # the "why did you come" screen's order
+    personas = sorted(load_personas(forms_dir(), catalog), key=lambda p: order.index(p.event_id))
+    for persona in personas:
         answers = persona.answers_on(date.today())
         plan = plan_visit(catalog, persona.event_id, answers, counters)
         typed = typed_characters(catalog, plan, answers)
         paper = paper_characters(catalog, plan, answers)
-        print(f"  {persona.event_id:13} {persona.id:22} forms {len(plan.forms)}  paper {paper:5}  "
+        print(f"  {persona.event_id:13} {persona.id:28} forms {len(plan.forms)}  paper {paper:5}  "
               f"typed {typed:4}  ({typed / paper:.2f}x)")
 
 

@@ -15,8 +15,8 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from kiosk.config import Config
-from kiosk.core.forms import load_catalog
+from kiosk.config import Config, ConfigError
+from kiosk.core.forms import fee_setting_problems, load_catalog
 from kiosk.core.i18n import Translator, load_translator
 from kiosk.core.ports import AddressLookup, Printer, QueueService, SpeechSynth
 from kiosk.paths import forms_dir, locales_dir
@@ -88,6 +88,9 @@ def build_kiosk(
     catalog = load_catalog(
         forms_dir(), [c.id for c in config.counters], service_ids=[s.id for s in config.services]
     )
+    fee_problems = fee_setting_problems(catalog, config.fees)
+    if fee_problems:  # a wrong fee name would silently charge the form file's amount
+        raise ConfigError("; ".join(fee_problems))
     translators = translators_for(config)
     # Render the slip at the printer's own resolution (TM-T88V: 512 dots at 180 dpi).
     raster = (int(getattr(printer, "width_px", 576)), int(getattr(printer, "dpi", 203)))

@@ -77,6 +77,11 @@ class Config:
     printer: PrinterSettings
     counters: tuple[Counter, ...]
     services: tuple[Service, ...]
+    #: The site's own fee amounts in yen, by "<form id>.<fee id>" (its ordinance); the
+    #: form files' amounts apply otherwise.
+    fees: Mapping[str, int] = field(default_factory=dict)
+    #: How fees can be paid here, in the order shown (ids of PAYMENT_METHODS).
+    payment_methods: tuple[str, ...] = ("cash",)
     demo: bool = False
     practice: bool = False
     data_dir: Path = field(default_factory=lambda: default_data_dir())
@@ -111,17 +116,25 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "kiosk.toml"
 
 
-# The demo site: four counters of a typical 市民課 floor and two ticket series. A real
+# The demo site: six counters of a typical 市民課 floor and two ticket series. A real
 # site lists its own in its TOML file.
 DEFAULT_COUNTERS = (
     Counter("residents", 1, {"ja": "住民記録（転入・転出）", "en": "Resident registration"}),
     Counter("insurance", 2, {"ja": "国民健康保険", "en": "National Health Insurance"}),
     Counter("children", 3, {"ja": "子ども・子育て（児童手当）", "en": "Child allowance"}),
     Counter("mynumber", 4, {"ja": "マイナンバーカード", "en": "My Number card"}),
+    Counter("tax", 5, {"ja": "税務（所得・課税証明、納税証明）", "en": "Tax certificates"}),
+    Counter("elderly", 6, {"ja": "介護保険・後期高齢者医療", "en": "Long-term care and late-stage elderly insurance"}),
 )
+#: Ways to pay that a site can list under [payment] methods (their wording, in every
+#: language, is in kiosk/core/receipt.py).
+PAYMENT_METHODS = ("cash", "credit_card", "e_money", "qr_code", "debit_card")
+
 DEFAULT_SERVICES = (
     Service("moving", "A", {"ja": "引っ越しの手続き", "en": "Moving procedures"}),
     Service("certificates", "B", {"ja": "証明書", "en": "Certificates"}),
+    Service("family", "C", {"ja": "出生・おくやみの手続き", "en": "Births and deaths"}),
+    Service("mynumber", "D", {"ja": "マイナンバーカード", "en": "My Number card"}),
 )
 
 
@@ -154,7 +167,10 @@ KNOWN_KEYS: dict[str, set[str]] = {
     "printer": {"kind", "profile", "target", "paper_width_mm"},
     "counters": {"id", "number", "name", "clerks"},
     "services": {"id", "letter", "name"},
+    "payment": {"methods"},
 }
+#: Sections whose keys are the site's own names (checked against the forms at start-up).
+FREE_SECTIONS = {"fees"}
 
 
 def _check_keys(raw: Mapping[str, Any], origin: str) -> None:
@@ -162,8 +178,10 @@ def _check_keys(raw: Mapping[str, Any], origin: str) -> None:
 
     problems = []
     for section, value in raw.items():
+        if section in FREE_SECTIONS:
+            continue
         if section not in KNOWN_KEYS:
-            hint = difflib.get_close_matches(section, KNOWN_KEYS, n=1)
+            hint = difflib.get_close_matches(section, [*KNOWN_KEYS, *FREE_SECTIONS], n=1)
             problems.append(f"[{section}] is not a section" + (f"; did you mean [{hint[0]}]?" if hint else ""))
             continue
         entries = value if isinstance(value, list) else [value]
@@ -217,6 +235,18 @@ def _build(raw: Mapping[str, Any], env: Mapping[str, str], origin: str) -> Confi
     if idle_warning >= idle_timeout:
         raise ConfigError(f"{origin}: kiosk.idle_warning_seconds must be less than idle_timeout_seconds")
 
+    fees = raw.get("fees", {})
+    if not isinstance(fees, Mapping) or any(
+        isinstance(yen, bool) or not isinstance(yen, int) or yen < 0 for yen in fees.values()
+    ):
+        raise ConfigError(f'{origin}: [fees] lists amounts in whole yen, e.g. "juminhyo.copy" = 300')
+    methods = tuple(raw.get("payment", {}).get("methods", ("cash",)))
+    unknown_methods = [method for method in methods if method not in PAYMENT_METHODS]
+    if unknown_methods or not methods:
+        raise ConfigError(
+            f"{origin}: payment.methods: unknown {unknown_methods}; choose from {list(PAYMENT_METHODS)}"
+        )
+
     database_url = env.get("KIOSK_DATABASE_URL") or db.get("url") or (
         "sqlite:///" + (data_dir / "kiosk.sqlite3").as_posix()
     )
@@ -239,6 +269,8 @@ def _build(raw: Mapping[str, Any], env: Mapping[str, str], origin: str) -> Confi
         ),
         counters=counters,
         services=services,
+        fees={str(key): int(yen) for key, yen in fees.items()},
+        payment_methods=methods,
         data_dir=data_dir,
         practice=_flag(kiosk.get("practice", False), f"{origin}: kiosk.practice"),
     )

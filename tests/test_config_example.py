@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import ALL_LANGUAGES, ConfigError, load_config
+from kiosk.config import ALL_LANGUAGES, DEFAULT_COUNTERS, ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "config.example.toml"
@@ -49,10 +49,10 @@ def test_example_sets_every_section_explicitly() -> None:
     import tomllib
 
     raw = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
-    assert set(raw) == {"site", "kiosk", "database", "keys", "printer", "counters", "services"}
+    assert set(raw) == {"site", "kiosk", "database", "keys", "printer", "counters", "services", "payment", "fees"}
     assert tuple(raw["site"]["languages"]) == ALL_LANGUAGES
-    assert [c["id"] for c in raw["counters"]] == ["residents", "insurance", "children", "mynumber"]
-    assert [s["letter"] for s in raw["services"]] == ["A", "B"]
+    assert [c["id"] for c in raw["counters"]] == ["residents", "insurance", "children", "mynumber", "tax", "elderly"]
+    assert [s["letter"] for s in raw["services"]] == ["A", "B", "C", "D"]
 
 
 def test_commented_out_settings_load_when_uncommented(tmp_path: Path) -> None:
@@ -129,3 +129,30 @@ def test_counters_take_a_clerk_count(tmp_path) -> None:
     path.write_text('[[counters]]\nid = "a"\nnumber = 1\nname = { ja = "窓口", en = "Desk" }\nclerks = 0\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="clerks"):
         load_config(path, env={})
+
+
+def test_fees_and_payment_methods_are_read_and_checked(tmp_path: Path) -> None:
+    """A site sets its own fee amounts and ways to pay; a typo is refused with the choices."""
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[payment]\nmethods = ["cash", "qr_code", "e_money"]\n[fees]\n"juminhyo.copy" = 350\n', encoding="utf-8")
+    config = load_config(path, env={})
+    assert config.payment_methods == ("cash", "qr_code", "e_money")
+    assert config.fees == {"juminhyo.copy": 350}
+    path.write_text('[payment]\nmethods = ["cash", "paypay"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="paypay.*qr_code"):
+        load_config(path, env={})
+    path.write_text('[fees]\n"juminhyo.copy" = "300円"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="whole yen"):
+        load_config(path, env={})
+
+
+def test_fee_names_must_be_fees_of_the_forms(tmp_path: Path) -> None:
+    """check-forms (and the kiosk at start) refuse a [fees] name that no form has, with a suggestion."""
+    from kiosk import paths
+    from kiosk.core.forms import fee_setting_problems, load_catalog
+
+    catalog = load_catalog(paths.forms_dir(), [counter.id for counter in DEFAULT_COUNTERS])
+    assert fee_setting_problems(catalog, {"juminhyo.copy": 350, "koseki_shomei.joseki": 700}) == []
+    problems = fee_setting_problems(catalog, {"juminhyo.copie": 350})
+    assert len(problems) == 1 and 'did you mean "juminhyo.copy"' in problems[0]

@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk import paths
 from kiosk.config import Config
+from kiosk.core.forms import fee_setting_problems
 from kiosk.core.forms.loader import DEFAULT_LANGUAGES, check_catalog, load_catalog
 
 
@@ -47,6 +48,12 @@ def handler(args: argparse.Namespace, config: Config) -> int:
         print(f"{len(problems)} problem(s) in {files} file(s) under {forms_dir}; fix them and run kiosk check-forms again")
         return 1
     catalog = load_catalog(forms_dir, counter_ids, languages, service_ids=service_ids)
+    fee_problems = fee_setting_problems(catalog, config.fees)
+    for problem in fee_problems:
+        print(f"CONFIG {problem}")
+    if fee_problems:
+        print(f"{len(fee_problems)} problem(s) in the [fees] table of the configuration; fix them and run kiosk check-forms again")
+        return 1
     print(
         f"{len(catalog.forms)} forms, {len(catalog.facts)} facts, "
         f"{len(catalog.events)} life events: OK"

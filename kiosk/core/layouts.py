@@ -622,7 +622,9 @@ def table_rows(table: Table, described_form: Mapping[str, Any]) -> list[list[str
     top = _by_id(described_form.get("fields"))
     rows: list[list[str]] = []
     if table.has_lead:
-        rows.append([_resolve(column.lead, top) if column.lead is not None else "" for column in table.columns])
+        lead = [_resolve(column.lead, top) if column.lead is not None else "" for column in table.columns]
+        if any(lead):  # a lead that is not part of this visit (no baby on a moving-in claim) takes no row
+            rows.append(lead)
     group = top.get(table.group)
     members = group.get("value") if group is not None else None
     for member in members if isinstance(members, list) else []:

@@ -58,7 +58,7 @@ class Persona:
 
     def answers_on(self, today: date) -> dict[str, Any]:
         """Every answer with relative dates turned into dates as of ``today``."""
-        return {path: _resolve(value, today) for path, value in self.answers.items()}
+        return {path: resolve_relative(value, today) for path, value in self.answers.items()}
 
 
 def relative_date(text: str, today: date) -> date | None:
@@ -73,12 +73,13 @@ def relative_date(text: str, today: date) -> date | None:
     return date.fromordinal(date(year, month + 1, day).toordinal() - days)
 
 
-def _resolve(value: Any, today: date) -> Any:
+def resolve_relative(value: Any, today: date) -> Any:
+    """``value`` with every relative date in it (``-6d``, also inside maps) made a date."""
     if isinstance(value, str):
         resolved = relative_date(value, today)
         return value if resolved is None else resolved
     if isinstance(value, Mapping):
-        return {key: _resolve(item, today) for key, item in value.items()}
+        return {key: resolve_relative(item, today) for key, item in value.items()}
     return value
 
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
 
 from kiosk.config import Counter
+from kiosk.core.forms.engine import Checklist, FeeLine
 from kiosk.core.i18n import N_, Translator
 from kiosk.core.ticket import TicketSlip
 
@@ -55,6 +57,35 @@ PRIVACY = N_("This code is encrypted. Hand it only to city hall staff.")
 PRACTICE_NOTICE = N_("Practice ticket: not a real application")
 # TRANSLATORS: watermark word on practice tickets (Japanese: 見本). Keep it short.
 SAMPLE = N_("SAMPLE")
+# TRANSLATORS: heading of the list of documents on the ticket and the screen.
+DOCUMENTS_HEADING = N_("Please have these ready:")
+# TRANSLATORS: heading of the list of fees (certificates) on the ticket and the screen.
+FEES_HEADING = N_("Fees (paid at the counter):")
+# TRANSLATORS: one fee charged once; {item} is e.g. "Copy of the residence record", {yen} an amount.
+FEE_ONCE = N_("{item}: {yen} yen")
+# TRANSLATORS: one fee per copy; {count} copies at {yen} yen each make {total} yen.
+FEE_PER_COPY = N_("{item}: {yen} yen × {count} = {total} yen")
+# TRANSLATORS: a procedure that costs nothing; {item} is its name.
+FEE_FREE = N_("{item}: free")
+# TRANSLATORS: the sum of the fees; {yen} is an amount.
+FEES_TOTAL = N_("Total: {yen} yen")
+# TRANSLATORS: {methods} lists the accepted ways to pay, e.g. "cash, QR code payment".
+PAYMENT = N_("You can pay by: {methods}")
+# TRANSLATORS: heading of what could be done online or at a convenience store next time.
+NEXT_TIME = N_("Next time, you could also do this without coming:")
+#: How each payment method of the configuration (kiosk.config.PAYMENT_METHODS) is named.
+PAYMENT_NAMES = {
+    # TRANSLATORS: a way to pay fees at the counter.
+    "cash": N_("cash"),
+    # TRANSLATORS: a way to pay fees at the counter.
+    "credit_card": N_("credit card"),
+    # TRANSLATORS: a way to pay fees: prepaid IC cards such as Suica, PASMO, ICOCA, or other e-money.
+    "e_money": N_("electronic money (IC cards such as Suica)"),
+    # TRANSLATORS: a way to pay fees: smartphone code payment (PayPay, d払い, au PAY, ...).
+    "qr_code": N_("smartphone code payment (PayPay etc.)"),
+    # TRANSLATORS: a way to pay fees at the counter.
+    "debit_card": N_("debit card"),
+}
 #: Printed on every practice ticket whatever the languages, so staff in any city read it.
 SAMPLE_INTERNATIONAL = "SAMPLE"
 
@@ -121,6 +152,71 @@ class Receipt:
     practice: bool
     practice_notice: BiText | None
     watermark_words: tuple[str, ...]  # e.g. ("見本", "SAMPLE"); empty unless practice
+    #: The checklist printed under the codes: each section a heading and its lines
+    #: (documents, fees with their total and ways to pay, what could be done without coming).
+    checklist: tuple["ChecklistSection", ...] = ()
+
+
+@dataclass(frozen=True)
+class ChecklistSection:
+    kind: str  # "documents", "fees" or "alternatives"
+    heading: BiText
+    lines: tuple[BiText, ...]
+
+
+def checklist_sections(
+    checklist: Checklist | None, tr: Translator, tr_ja: Translator
+) -> tuple[ChecklistSection, ...]:
+    """The checklist as headed lists of lines, each in the citizen's language and Japanese."""
+    if checklist is None:
+        return ()
+    if tr.language == "ja":
+        tr = tr_ja
+
+    def both(render: Callable[[Translator], str]) -> BiText:
+        return BiText(render(tr), render(tr_ja))
+
+    sections = []
+    if checklist.documents:
+        sections.append(ChecklistSection(
+            "documents", both(lambda t: t.gettext(DOCUMENTS_HEADING)),
+            tuple(both(lambda t, d=document: t.text(d)) for document in checklist.documents),
+        ))
+    if checklist.fees:
+        lines = [both(lambda t, line=line: _fee_line(t, line)) for line in checklist.fees]
+        if len(checklist.fees) > 1:
+            lines.append(both(lambda t: t.gettext(FEES_TOTAL).format(yen=_yen(t, checklist.total_yen))))
+        if checklist.payment_methods:
+            lines.append(both(lambda t: t.gettext(PAYMENT).format(methods=_listed(
+                t, [t.gettext(PAYMENT_NAMES[method]) for method in checklist.payment_methods if method in PAYMENT_NAMES]
+            ))))
+        sections.append(ChecklistSection("fees", both(lambda t: t.gettext(FEES_HEADING)), tuple(lines)))
+    if checklist.alternatives:
+        sections.append(ChecklistSection(
+            "alternatives", both(lambda t: t.gettext(NEXT_TIME)),
+            tuple(both(lambda t, a=alternative: t.text(a)) for alternative in checklist.alternatives),
+        ))
+    return tuple(sections)
+
+
+def _yen(tr: Translator, amount: int) -> str:
+    return format_decimal(amount, locale=tr.babel_locale)
+
+
+def _fee_line(tr: Translator, line: FeeLine) -> str:
+    item = tr.text(line.label)
+    if line.total_yen == 0:
+        return tr.gettext(FEE_FREE).format(item=item)
+    if line.count == 1:
+        return tr.gettext(FEE_ONCE).format(item=item, yen=_yen(tr, line.unit_yen))
+    return tr.gettext(FEE_PER_COPY).format(
+        item=item, yen=_yen(tr, line.unit_yen), count=line.count, total=_yen(tr, line.total_yen)
+    )
+
+
+def _listed(tr: Translator, items: Sequence[str]) -> str:
+    """Items joined as the language lists them (Japanese 「・」, others a comma)."""
+    return ("・" if tr.language.startswith("ja") else ", ").join(items)
 
 
 def build_receipt(
@@ -130,6 +226,7 @@ def build_receipt(
     counters: Sequence[Counter],
     procedure_titles: Mapping[str, Mapping[str, str]],
     tz: tzinfo = JST,
+    checklist: Checklist | None = None,
 ) -> Receipt:
     """Describe the slip for ``slip`` in the citizen's language (``tr``) and Japanese (``tr_ja``).
 
@@ -203,6 +300,7 @@ def build_receipt(
         practice=ticket.practice,
         practice_notice=bi(PRACTICE_NOTICE) if ticket.practice else None,
         watermark_words=watermark,
+        checklist=checklist_sections(checklist, tr, tr_ja),
     )
 
 

@@ -23,7 +23,7 @@ from kiosk.config import Config
 from kiosk.core import session as flow
 from kiosk.core.bundle import Bundle
 from kiosk.core.errors import KioskError
-from kiosk.core.forms import AnswerErrorCode, Problem, to_records
+from kiosk.core.forms import AnswerErrorCode, Problem, to_records, visit_checklist
 from kiosk.core.forms.model import FieldKind, FormCatalog
 from kiosk.core.i18n import EASY_JAPANESE, Translator
 from kiosk.core.payload import encode_bundle
@@ -325,7 +325,9 @@ class SessionController(QObject):
     def confirm(self) -> None:
         """Issue the ticket, encrypt the forms into the QR, show the slip, then print."""
         visit = flow.derive_visit(self.state, self.catalog, self._counter_order)
-        if visit.plan is None or flow.missing_required(self.state, self.catalog, self._counter_order):
+        if visit.plan is None or not visit.plan.forms or flow.missing_required(
+            self.state, self.catalog, self._counter_order
+        ):
             return
         plan = visit.plan
         practice = self.config.practice
@@ -347,7 +349,12 @@ class SessionController(QObject):
         slip = TicketSlip(ticket=ticket, qr_texts=texts, language=self.state.language,
                           site_name=tr.text(self.config.site_name))
         titles = {form_id: form.title for form_id, form in self.catalog.forms.items()}
-        receipt = build_receipt(slip, tr, self._translators("ja"), self.config.counters, titles)
+        checklist = visit_checklist(
+            self.catalog, plan, self.state.answers, self.config.fees, self.config.payment_methods
+        )
+        receipt = build_receipt(
+            slip, tr, self._translators("ja"), self.config.counters, titles, checklist=checklist
+        )
         image = render_ticket_image(receipt, width_px=self._ticket_width_px, dpi=self._ticket_dpi)
         log.info("ticket %s issued with %d QR code(s)", ticket.number, len(texts))
         if not self._has_printer:

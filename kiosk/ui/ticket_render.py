@@ -412,6 +412,12 @@ class _Slip:
                           "  ".join(part for part in (words, code.part_label) if part))
                 self.gap(2)
             self.bitext(r.privacy, 3.2, align=left)
+        for section in r.checklist:  # what to bring, fees, what could be done online
+            self.rule()
+            self.bitext(section.heading, 3.6, bold=True, align=left, after_mm=1.5)
+            for line in section.lines:
+                self.bitext(BiText(*(f"• {text}" if text else "" for text in (line.citizen, line.japanese))),
+                            3.2, align=left, indent=self.mm(1), after_mm=1.0)
         self.gap(5)
         return self
 

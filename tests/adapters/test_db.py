@@ -180,7 +180,8 @@ def test_waiting_summary_counts_current_visits_only(
     queue.issue_ticket("moving", [RESIDENTS, INSURANCE], "ja")
     queue.issue_ticket("moving", [RESIDENTS, CHILDREN], "ja")
     queue.issue_ticket("certificates", [INSURANCE], "en")
-    assert _summary(queue) == {"residents": (2, 16), "insurance": (1, 6), "children": (0, 0), "mynumber": (0, 0)}
+    assert _summary(queue) == {"residents": (2, 16), "insurance": (1, 6), "children": (0, 0), "mynumber": (0, 0),
+                               "tax": (0, 0), "elderly": (0, 0)}
 
     # Staff finish A-001 at the residents' counter (the staff API comes later).
     with engine.begin() as conn:
@@ -215,7 +216,7 @@ def test_unknown_service_or_counter_is_refused(queue: SqlQueueService) -> None:
         queue.issue_ticket("parking", [RESIDENTS], "ja")
     assert service_error.value.code is PortError.QUEUE_UNKNOWN_SERVICE
     with pytest.raises(QueueUnavailableError) as counter_error:
-        queue.issue_ticket("moving", [RESIDENTS, RouteStop("tax", 9, ())], "ja")
+        queue.issue_ticket("moving", [RESIDENTS, RouteStop("parking_permits", 9, ())], "ja")
     assert counter_error.value.code is PortError.QUEUE_UNKNOWN_SERVICE
     assert queue.issue_ticket("moving", [RESIDENTS], "ja").number == "A-001"  # nothing was used up
 
@@ -228,7 +229,7 @@ def test_sync_site_deactivates_removed_services(engine: Engine, config: Config, 
     with pytest.raises(QueueUnavailableError) as error:
         queue.issue_ticket("certificates", [RESIDENTS], "ja")
     assert error.value.code is PortError.QUEUE_UNKNOWN_SERVICE
-    clash = config.with_overrides(services=(*config.services, Service("tax", "A", {"ja": "税"})))
+    clash = config.with_overrides(services=(*config.services, Service("parking_permits", "A", {"ja": "駐輪場"})))
     with pytest.raises(ConfigError, match="letters"):
         sync_site(engine, clash)
 
@@ -332,8 +333,8 @@ def test_seed_demo_fills_every_counter_once_a_day(db_url: str, config: Config, c
     try:
         added = seed_demo(engine, config, clock)
         summary = SqlQueueService(engine, config, clock).waiting_summary()
-        assert added == 11
-        assert [wait.waiting for wait in summary] == [5, 2, 1, 3]
+        assert added == 5 + 2 + 1 + 3 + 5 + 2  # the demo pattern, repeated over the six counters
+        assert [wait.waiting for wait in summary] == [5, 2, 1, 3, 5, 2]
         assert all(wait.estimated_wait_min > 0 for wait in summary)
         assert seed_demo(engine, config, clock) == 0
     finally:

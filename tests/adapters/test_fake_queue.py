@@ -67,7 +67,7 @@ def test_switched_off_queue_raises_unavailable(queue: FakeQueueService) -> None:
 
 def test_unknown_service_or_counter_is_refused(queue: FakeQueueService) -> None:
     """Unknown services and counters raise QUEUE_UNKNOWN_SERVICE, as in the SQL service."""
-    for service_id, route in (("parking", [RESIDENTS]), ("moving", [RouteStop("tax", 9, ())])):
+    for service_id, route in (("parking", [RESIDENTS]), ("moving", [RouteStop("parking_permits", 9, ())])):
         with pytest.raises(QueueUnavailableError) as error:
             queue.issue_ticket(service_id, route, "ja")
         assert error.value.code is PortError.QUEUE_UNKNOWN_SERVICE
@@ -119,7 +119,7 @@ def test_fake_matches_the_sql_queue(config: Config, clock: FakeClock, tmp_path: 
                 service_id, route, language
             )
         assert sql.waiting_summary() == fake.waiting_summary()
-        assert [wait.waiting for wait in fake.waiting_summary()] == [2, 2, 1, 0]
+        assert [wait.waiting for wait in fake.waiting_summary()] == [2, 2, 1, 0, 0, 0]
     finally:
         engine.dispose()
 

@@ -220,9 +220,9 @@ def test_unknown_ticket_or_counter_is_a_coded_error(
 ) -> None:
     """Unknown numbers and counters raise QueueError with their own codes."""
     _issue_route(queue, clock)
-    assert _code(lambda: queue.call_next("tax")) is QueueErrorCode.UNKNOWN_COUNTER
-    assert _code(lambda: queue.close_counter("tax")) is QueueErrorCode.UNKNOWN_COUNTER
-    assert _code(lambda: queue.serve("A-001", "tax")) is QueueErrorCode.UNKNOWN_COUNTER
+    assert _code(lambda: queue.call_next("parking_permits")) is QueueErrorCode.UNKNOWN_COUNTER
+    assert _code(lambda: queue.close_counter("parking_permits")) is QueueErrorCode.UNKNOWN_COUNTER
+    assert _code(lambda: queue.serve("A-001", "parking_permits")) is QueueErrorCode.UNKNOWN_COUNTER
     assert (
         _code(lambda: queue.serve("Z-999", "residents"))
         is QueueErrorCode.UNKNOWN_TICKET
@@ -250,6 +250,8 @@ def test_board_snapshot_shows_serving_recent_calls_and_waits(
         "insurance",
         "children",
         "mynumber",
+        "tax",
+        "elderly",
     ]
     assert counters["residents"].serving == ("A-001",)
     assert counters["insurance"].serving == ("A-003",)

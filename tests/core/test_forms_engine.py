@@ -279,7 +279,7 @@ def test_records_from_another_kiosk_version_still_display(catalog: FormCatalog) 
     bundle = _family_bundle(catalog)
     tennyu = bundle.forms[0]
     newer = FormRecord("tennyu", 2, {**tennyu.values, 99: "新しい項目", 98: {1: "x"}})
-    alien = FormRecord("tenshutsu", 1, {1: 20250301, 2: [{1: "a"}]})
+    alien = FormRecord("shussan_ichijikin", 1, {1: 20250301, 2: [{1: "a"}]})
     changed = replace(bundle, forms=(newer, alien))
     description = describe_bundle(catalog, changed)
     rows = description["forms"][0]["fields"]
@@ -290,7 +290,7 @@ def test_records_from_another_kiosk_version_still_display(catalog: FormCatalog) 
         "key": 1, "id": None, "label": "（不明な項目）", "value": 20250301, "display": "20250301",
     }
     warnings = " ".join(description["warnings"])
-    assert "版2" in warnings and "番号99" in warnings and "tenshutsu" in warnings
+    assert "版2" in warnings and "番号99" in warnings and "shussan_ichijikin" in warnings
     assert bundle_from_description(catalog, description) == changed
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk import paths
 from kiosk.core.bundle import Bundle
 from kiosk.core.forms import describe_bundle, load_catalog, plan_visit, to_records
@@ -24,7 +25,7 @@ from kiosk.core.layouts import (
 )
 from tests.data.family_of_four import FAMILY_OF_FOUR
 
-COUNTERS = ["residents", "insurance", "children", "mynumber"]
+COUNTERS = [counter.id for counter in DEFAULT_COUNTERS]
 
 MINIMAL = """\
 form: tennyu

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk.core import session as flow
 from kiosk.core.bundle import Bundle
 from kiosk.core.forms import load_catalog, to_records
@@ -20,7 +21,7 @@ from kiosk.core.payload import decode_texts, encode_bundle
 from kiosk.core.practice import Persona, load_personas, relative_date
 from kiosk.paths import forms_dir
 
-COUNTERS = {"residents": 1, "insurance": 2, "children": 3, "mynumber": 4}
+COUNTERS = {counter.id: counter.number for counter in DEFAULT_COUNTERS}
 CATALOG = load_catalog(forms_dir(), list(COUNTERS))
 PERSONAS = load_personas(forms_dir(), CATALOG)
 TODAY = date(2031, 6, 15)  # personas stay valid years ahead: their dates are relative

@@ -19,6 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk.config import ALL_LANGUAGES
 from kiosk.core.forms.loader import (
     INLINE_LANGUAGES,
@@ -39,7 +40,7 @@ from kiosk.paths import forms_dir
 
 PYBABEL = Path(sys.executable).with_name("pybabel.exe" if sys.platform == "win32" else "pybabel")
 TRANSLATED = tuple(language for language in ALL_LANGUAGES if language not in INLINE_LANGUAGES)
-COUNTERS = ("residents", "insurance", "children", "mynumber")
+COUNTERS = tuple(counter.id for counter in DEFAULT_COUNTERS)
 FIX_HINT = "run scripts/update-catalogues.sh, translate the empty entries of forms/translations/ and commit"
 FOLDER = forms_dir() / TRANSLATIONS_DIR
 

@@ -76,7 +76,8 @@ def _strings_of(language: str) -> list[str]:
 
     for form in catalog.forms.values():
         strings.append(tr.text(form.title))
-        strings += [tr.text(document) for document in form.documents]
+        strings += [tr.text(document.text) for document in form.documents]
+        strings += [tr.text(fee.label) for fee in form.fees]
         for field in form.fields:
             field_texts(field)
     for fact in catalog.facts.values():

@@ -18,6 +18,7 @@ from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
 from sqlalchemy import func, select
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk.adapters.db import SqlQueueService, TicketRow, make_engine, sync_site, upgrade_database
 from kiosk.adapters.escpos_printer import FilePrinter
 from kiosk.adapters.fake_queue import FakeQueueService
@@ -34,9 +35,11 @@ from kiosk.ui.ticket_render import render_ticket_image, render_ticket_pdf
 from tests.ui.kiosk_driver import FixedClock, KioskDriver
 from tests.ui.test_staff_console import scan
 
-COUNTERS = ["residents", "insurance", "children", "mynumber"]
+COUNTERS = [counter.id for counter in DEFAULT_COUNTERS]
 EVENTS = {persona.id: persona.event_id for persona in load_personas(forms_dir(), load_catalog(forms_dir(), COUNTERS))}
-PERSONAS = list(EVENTS)
+#: One sample person per life event walks through the real window (every persona's answers
+#: are walked through the session logic in tests/core/test_personas.py).
+PERSONAS = list({event: persona for persona, event in reversed(EVENTS.items())}.values())[::-1]
 
 
 def reddish_pixels(window) -> int:
@@ -135,6 +138,13 @@ def test_each_persona_walks_to_a_sample_ticket(practice, qtbot, persona_id: str)
     check_screen()
     assert reddish_pixels(window) > 500
     assert window.ticket.findChild(type(window.hint), "ticket-alternatives").text()
+    # The checklist: documents always; fees (with the site's ways to pay) only for certificates.
+    assert window.ticket.findChild(type(window.hint), "ticket-documents").text()
+    fees = window.ticket.findChild(type(window.hint), "ticket-fees")
+    if EVENTS[persona_id] == "certificate":
+        assert not fees.isHidden() and "円" in fees.text() and "現金" in fees.text(), fees.text()
+    else:
+        assert fees.isHidden()
 
     # The printed slip: SAMPLE on it, and its code decodes as a practice payload.
     slip = controller.state.slip

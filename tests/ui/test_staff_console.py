@@ -13,6 +13,7 @@ from PySide6.QtGui import QDropEvent, QGuiApplication, QImage, QKeyEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk.adapters.keys import init_keys, load_keyring, load_public_key
 from kiosk.adapters.qr_image import decode_image, render_png
 from kiosk.app import build_staff
@@ -23,7 +24,7 @@ from kiosk.core.payload import encode_bundle
 from kiosk.paths import forms_dir
 from tests.data.family_of_four import FAMILY_OF_FOUR
 
-COUNTERS = ["residents", "insurance", "children", "mynumber"]
+COUNTERS = [counter.id for counter in DEFAULT_COUNTERS]
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 

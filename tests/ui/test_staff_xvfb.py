@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.config import DEFAULT_COUNTERS
 from kiosk.adapters.keys import init_keys, load_public_key
 from kiosk.core.bundle import Bundle
 from kiosk.core.forms import load_catalog, plan_visit, to_records
@@ -20,7 +21,7 @@ from tests.data.family_of_four import FAMILY_OF_FOUR
 
 pytestmark = pytest.mark.xvfb
 ROOT = Path(__file__).resolve().parents[2]
-COUNTERS = ["residents", "insurance", "children", "mynumber"]
+COUNTERS = [counter.id for counter in DEFAULT_COUNTERS]
 
 
 def ticket_text(number: str, public, key_id: int) -> str:

@@ -19,7 +19,7 @@ from kiosk.config import DEFAULT_COUNTERS
 from kiosk.core.i18n import Translator
 from kiosk.core.qr_symbol import make_symbol
 from kiosk.core.receipt import Receipt, build_receipt
-from kiosk.core.ticket import Ticket, TicketSlip
+from kiosk.core.ticket import RouteStop, Ticket, TicketSlip
 from kiosk.ui.theme import UI_FAMILY
 from kiosk.ui.ticket_render import (
     QUIET_ZONE_MODULES,
@@ -226,3 +226,44 @@ def test_easy_japanese_slip_prints_furigana_on_the_citizen_lines(qapp) -> None:
     plain.receipt = easy.__class__(**{**easy.__dict__, "language": "ja"})
     assert plain.lay_out().y < slip.y
     assert render_ticket_image(easy).height() == math.ceil(slip.y)
+
+
+def _certificate_checklist(methods: tuple[str, ...] = ("cash", "qr_code")):
+    from kiosk import paths
+    from kiosk.core.forms import load_catalog, plan_visit, visit_checklist
+
+    counters = [counter.id for counter in DEFAULT_COUNTERS]
+    catalog = load_catalog(paths.forms_dir(), counters)
+    answers = {"requester_role": "agent", "need_juminhyo": True, "need_koseki": False, "need_inkan_shomei": False,
+               "need_inkan_toroku": False, "need_shotoku": True, "need_nozei": False,
+               "juminhyo.copies": 2, "shotoku_shomei.copies": 1}
+    plan = plan_visit(catalog, "certificate", answers, counters)
+    return visit_checklist(catalog, plan, answers, {}, methods)
+
+
+def test_checklist_is_printed_under_the_codes_in_both_languages(qapp, tmp_path) -> None:
+    """Documents, fees with their total and ways to pay, then what could be done online: real PDF text."""
+    from kiosk.core.i18n import load_translator
+    from kiosk.paths import locales_dir
+
+    checklist = _certificate_checklist()
+    ticket = Ticket("B-004", "certificates", 1775001900, (RouteStop("residents", 1, ("juminhyo",)),
+                                                          RouteStop("tax", 5, ("shotoku_shomei",))), 0, 0)
+    slip = TicketSlip(ticket, (FAMILY_DIGITS,), "en", "Sample City Hall")
+    built = build_receipt(slip, load_translator(locales_dir(), "en"), load_translator(locales_dir(), "ja"),
+                          DEFAULT_COUNTERS, TITLES, checklist=checklist)
+    assert [section.kind for section in built.checklist] == ["documents", "fees", "alternatives"]
+    pdf = tmp_path / "slip.pdf"
+    render_ticket_pdf(built, pdf)
+    text = "".join(PdfReader(pdf).pages[0].extract_text().split())
+    for expected in ("Pleasehavetheseready:", "委任状", "Fees(paidatthecounter):", "手数料",
+                     "300yen×2=600yen", "300円×2＝600円", "Total:900yen", "合計：900円",
+                     "Youcanpayby:cash,smartphonecodepayment(PayPayetc.)", "お支払い方法：現金・スマホのコード決済",
+                     "Nexttime", "コンビニ"):
+        assert expected in text, expected
+    # The checklist comes after the code: the code still decodes from the raster slip.
+    image = to_mono(render_ticket_image(built, 576, 203))
+    assert decode(image.convert("L")) == [FAMILY_DIGITS]
+    plain = render_ticket_image(build_receipt(slip, Translator("en"), Translator("ja", JA_MESSAGES),
+                                              DEFAULT_COUNTERS, TITLES), 576, 203)
+    assert render_ticket_image(built, 576, 203).height() > plain.height() + 400  # the list makes the slip longer

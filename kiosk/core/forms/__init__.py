@@ -15,9 +15,14 @@ from kiosk.core.forms.engine import (
     form_questions,
     interview_questions,
     missing_answers,
+    Checklist,
+    FeeLine,
+    fee_setting_problems,
     plan_visit,
     to_records,
     validate_answer,
+    visit_checklist,
+    visit_fees,
 )
 from kiosk.core.forms.loader import (
     DEFAULT_LANGUAGES,
@@ -34,6 +39,8 @@ from kiosk.core.forms.model import (
     CharClass,
     Choice,
     Condition,
+    Document,
+    Fee,
     FieldKind,
     FieldSpec,
     FormCatalog,
@@ -52,10 +59,10 @@ from kiosk.core.forms.values import AnswerErrorCode, Problem, normalize_answer
 
 __all__ = [
     "ADDRESS_PARTS", "PERSON_NAME_PARTS", "AnswerErrorCode", "BundleRule", "CharClass", "Choice",
-    "Condition", "DEFAULT_LANGUAGES", "DescriptionError", "FieldKind", "FieldSpec", "FormCatalog",
+    "Condition", "DEFAULT_LANGUAGES", "Document", "Fee", "DescriptionError", "FieldKind", "FieldSpec", "FormCatalog",
     "FormCatalogError", "FormErrorCode", "FormProblem", "FormSpec", "LifeEvent", "PlanError",
     "PlanErrorCode", "Problem", "Question", "RecordErrorCode", "Text", "VisitPlan",
     "bundle_from_description", "check_catalog", "check_record", "describe_bundle",
     "form_questions", "interview_questions", "load_catalog", "missing_answers",
-    "normalize_answer", "plan_visit", "to_records", "validate_answer",
+    "normalize_answer", "plan_visit", "fee_setting_problems", "visit_fees", "FeeLine", "Checklist", "visit_checklist", "to_records", "validate_answer",
 ]

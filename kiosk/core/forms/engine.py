@@ -13,6 +13,7 @@ check_record) live in kiosk.core.forms.records and are re-exported here.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -353,15 +354,109 @@ def plan_visit(
         if procedures:
             number = counter_numbers[counter_id] if counter_numbers is not None else index + 1
             route.append(RouteStop(counter_id, number, procedures))
+    # Documents whose condition names a form's answer are decided by what is known so far:
+    # the ticket screen derives the plan again with every answer.
+    forms_graph = _Graph(catalog, event, [catalog.forms[f] for f in forms], answers)
+    # The same document in several forms is listed once: the Japanese text (the
+    # authority; translations of two forms' copies may differ slightly) identifies it.
     documents: list[Text] = []
-    seen: set[tuple[tuple[str, str], ...]] = set()
+    seen: set[str] = set()
     for form_id in forms:
+        resolve = _Graph._form_resolver(catalog.forms[form_id])
         for document in catalog.forms[form_id].documents:
-            identity = tuple(sorted(document.items()))
+            if document.when is not None and not holds(document.when, lambda name: forms_graph.value(resolve(name))):
+                continue
+            identity = document.text.get("ja") or document.text.get("en", "")
             if identity not in seen:
                 seen.add(identity)
-                documents.append(document)
+                documents.append(document.text)
     return VisitPlan(event.id, event.service, forms, tuple(route), tuple(documents))
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee of the visit: what it is for, the price of one, how many, and the total."""
+
+    form_id: str
+    fee_id: str
+    label: Text
+    unit_yen: int
+    count: int
+
+    @property
+    def total_yen(self) -> int:
+        return self.unit_yen * self.count
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Beyond the route, what the citizen should know: what to bring, what it costs, how
+    to pay, and what could be done without coming next time. Texts, never answers."""
+
+    documents: tuple[Text, ...]
+    fees: tuple[FeeLine, ...]
+    payment_methods: tuple[str, ...]  # ids of kiosk.config.PAYMENT_METHODS
+    alternatives: tuple[Text, ...]
+
+    @property
+    def total_yen(self) -> int:
+        return sum(line.total_yen for line in self.fees)
+
+
+def visit_checklist(
+    catalog: FormCatalog,
+    plan: VisitPlan,
+    answers: Mapping[str, Any],
+    prices: Mapping[str, int] | None = None,
+    payment_methods: Sequence[str] = ("cash",),
+) -> Checklist:
+    """The checklist for ``plan`` given every answer so far (documents and fees may depend on them)."""
+    alternatives: dict[str, Text] = {}
+    for form_id in plan.forms:
+        for text in catalog.forms[form_id].alternatives:
+            alternatives.setdefault(text.get("ja") or text.get("en", ""), text)
+    fees = visit_fees(catalog, plan, answers, prices)
+    return Checklist(plan.documents, fees, tuple(payment_methods) if fees else (), tuple(alternatives.values()))
+
+
+def fee_setting_problems(catalog: FormCatalog, prices: Mapping[str, int]) -> list[str]:
+    """What is wrong with a site's [fees] table: names that are no fee of any form."""
+    known = [f"{form.id}.{fee.id}" for form in catalog.forms.values() for fee in form.fees]
+    problems = []
+    for name in prices:
+        if name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            hint = f"; did you mean \"{close[0]}\"?" if close else f"; fees of the forms: {', '.join(known)}"
+            problems.append(f'fees."{name}" is not a fee of any form{hint}')
+    return problems
+
+
+def visit_fees(
+    catalog: FormCatalog, plan: VisitPlan, answers: Mapping[str, Any], prices: Mapping[str, int] | None = None
+) -> tuple[FeeLine, ...]:
+    """The fees the visit's procedures cost, in route order.
+
+    ``prices`` maps ``"<form id>.<fee id>"`` to the site's own amount (its ordinance);
+    the form file's ``yen`` is the common amount used otherwise. A fee counted ``per`` a
+    number that is not answered yet counts once; a fee whose total is 0 (a free
+    certificate) is still listed, so the citizen knows it is free.
+    """
+    prices = prices or {}
+    graph = _plan_graph(catalog, plan, answers)
+    lines: list[FeeLine] = []
+    for form_id in plan.forms:
+        form = catalog.forms[form_id]
+        resolve = _Graph._form_resolver(form)
+        for fee in form.fees:
+            if fee.when is not None and not holds(fee.when, lambda name: graph.value(resolve(name))):
+                continue
+            count = 1
+            if fee.per is not None:
+                answered = graph.value(resolve(fee.per))
+                count = answered if isinstance(answered, int) and not isinstance(answered, bool) and answered > 0 else 1
+            unit = prices.get(f"{form_id}.{fee.id}", fee.yen)
+            lines.append(FeeLine(form_id, fee.id, fee.label, unit, count))
+    return tuple(lines)
 
 
 def interview_questions(

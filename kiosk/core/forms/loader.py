@@ -29,6 +29,8 @@ from kiosk.core.forms.model import (
     CharClass,
     Choice,
     Condition,
+    Document,
+    Fee,
     FieldKind,
     FieldSpec,
     FormCatalog,
@@ -77,7 +79,11 @@ _OPTION_KINDS: dict[str, tuple[FieldKind, ...]] = {
     "count_label": (FieldKind.GROUP,),
     "date_range": (FieldKind.DATE,),
 }
-_FORM_KEYS = ("id", "version", "title", "counter", "source", "documents", "alternatives", "fields", "retired_keys")
+_FORM_KEYS = (
+    "id", "version", "title", "counter", "source", "documents", "alternatives", "fees", "fields", "retired_keys",
+)
+_DOCUMENT_KEYS = ("text", "when")
+_FEE_KEYS = ("id", "label", "yen", "per", "when")
 _FORM_REQUIRED = ("id", "version", "title", "counter", "source", "fields")
 _EVENT_KEYS = ("id", "title", "description", "service", "order", "questions", "bundle")
 _EVENT_REQUIRED = ("id", "title", "service", "bundle")
@@ -872,8 +878,9 @@ class _Loader:
         if "source" in raw and (not isinstance(source, str) or not source.strip()):
             self.report(FormErrorCode.WRONG_TYPE, "source", "write the citation (paper form, law and article) as text")
             source = ""
-        documents = self.text_list(raw, "documents")
+        documents = self._documents(raw.get("documents", []))
         alternatives = self.text_list(raw, "alternatives")
+        fees = self._fees(raw.get("fees", []))
         retired: set[int] = set()
         if "retired_keys" in raw:
             if isinstance(raw["retired_keys"], list) and all(
@@ -883,6 +890,7 @@ class _Loader:
             else:
                 self.report(FormErrorCode.WRONG_TYPE, "retired_keys", "expected a list of whole numbers (keys of removed fields)")
         fields = self._form_fields(raw.get("fields"), form_id or path.stem, retired)
+        self._check_extras(fields or (), documents, fees)
         if (
             form_id is None or form_id != path.stem or version is None or not title
             or counter not in self.counter_ids or fields is None
@@ -897,8 +905,88 @@ class _Loader:
             source=source.strip(),
             documents=tuple(documents),
             alternatives=tuple(alternatives),
+            fees=tuple(fees),
             path=self.file,
         )
+
+    def _documents(self, items: Any) -> list[Document]:
+        """Documents to bring: a text (always), or ``{text: …, when: …}`` (when it holds)."""
+        if not isinstance(items, list):
+            self.report(FormErrorCode.WRONG_TYPE, "documents", f"expected a list of texts, not {_type_name(items)}")
+            return []
+        documents = []
+        for i, item in enumerate(items):
+            where = f"documents[{i}]"
+            if isinstance(item, dict) and "text" in item:
+                self._known_keys(item, _DOCUMENT_KEYS, where)
+                when = self.condition(item["when"], f"{where}.when") if "when" in item else None
+                documents.append(Document(self.text(item["text"], f"{where}.text"), when))
+            else:
+                documents.append(Document(self.text(item, where)))
+        return documents
+
+    def _fees(self, items: Any) -> list[Fee]:
+        if not isinstance(items, list):
+            self.report(FormErrorCode.WRONG_TYPE, "fees", f"expected a list of fees, not {_type_name(items)}")
+            return []
+        fees: list[Fee] = []
+        for i, item in enumerate(items):
+            where = f"fees[{i}]"
+            if not isinstance(item, dict):
+                self.report(FormErrorCode.WRONG_TYPE, where, f"expected a map with id, label and yen, not {_type_name(item)}")
+                continue
+            self._known_keys(item, _FEE_KEYS, where)
+            missing = [key for key in ("id", "label", "yen") if key not in item]
+            for key in missing:
+                self.report(FormErrorCode.MISSING_KEY, f"{where}.{key}", f"a fee needs '{key}'")
+            if missing:
+                continue
+            fee_id = self.check_id(item["id"], f"{where}.id")
+            yen = self.whole_number(item["yen"], f"{where}.yen", minimum=0)
+            label = self.text(item["label"], f"{where}.label")
+            per = item.get("per")
+            if per is not None and not isinstance(per, str):
+                self.report(FormErrorCode.WRONG_TYPE, f"{where}.per", f"name a number field of this form, not {_type_name(per)}")
+                per = None
+            when = self.condition(item["when"], f"{where}.when") if "when" in item else None
+            if fee_id is None or yen is None:
+                continue
+            if any(fee.id == fee_id for fee in fees):
+                self.report(FormErrorCode.DUPLICATE_ID, f"{where}.id", f"'{fee_id}' is already the id of another fee of this form")
+                continue
+            fees.append(Fee(fee_id, label, yen, per, when))
+        return fees
+
+    def _known_keys(self, raw: dict, known: tuple[str, ...], where: str) -> None:
+        for key in raw:
+            if key not in known:
+                self.report(
+                    FormErrorCode.UNKNOWN_KEY, f"{where}.{key}",
+                    f"'{key}' is not an entry here{suggestion(key, known) or '; entries: ' + ', '.join(known)}",
+                )
+
+    def _check_extras(self, fields: tuple[FieldSpec, ...], documents: list[Document], fees: list[Fee]) -> None:
+        """Conditions of documents and fees name the form's fields or shared facts; ``per`` a number field."""
+        scope = {spec.id: spec for spec in fields}
+        for i, document in enumerate(documents):
+            if document.when is not None:
+                self.condition_sites.append(
+                    _ConditionSite(self.file, f"documents[{i}].when", document.when, (scope, self.facts), "", None)
+                )
+        for i, fee in enumerate(fees):
+            if fee.when is not None:
+                self.condition_sites.append(
+                    _ConditionSite(self.file, f"fees[{i}].when", fee.when, (scope, self.facts), "", None)
+                )
+            if fee.per is not None and fields:
+                target = scope.get(fee.per)
+                if target is None or target.kind is not FieldKind.NUMBER:
+                    numbers = [spec.id for spec in fields if spec.kind is FieldKind.NUMBER]
+                    self.report(
+                        FormErrorCode.UNKNOWN_REFERENCE, f"fees[{i}].per",
+                        f"'{fee.per}' is not a number field of this form"
+                        + (suggestion(fee.per, numbers) or ("; number fields: " + ", ".join(numbers) if numbers else "; add a number field (copies) first")),
+                    )
 
     def _form_fields(self, raw: Any, form_id: str, retired: set[int]) -> tuple[FieldSpec, ...] | None:
         if raw is None:
@@ -1115,7 +1203,8 @@ class _Loader:
             if condition.in_ is not None:
                 values.extend((f"{where}.in[{i}]", value) for i, value in enumerate(condition.in_))
             for path, value in values:
-                self._check_condition_value(target, value, path)
+                if value is not None:  # ``equals: null``: not answered (or not asked in this visit)
+                    self._check_condition_value(target, value, path)
             return
         mode = "all" if condition.all else "any"
         for i, part in enumerate(condition.all or condition.any):

@@ -89,6 +89,25 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class Document:
+    """Something to bring, needed always or only when ``when`` holds (a foreign national's residence card)."""
+
+    text: Text
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Fee:
+    """A fee the procedure costs: ``yen`` (the site may change it) times the answer to ``per``."""
+
+    id: str  # unique within the form; the site's configuration names it "<form id>.<fee id>"
+    label: Text
+    yen: int
+    per: str | None = None  # id of a NUMBER field of the form (copies); None: once
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
 class FormSpec:
     id: str  # = file name without .yaml; never changes once published
     version: int
@@ -96,9 +115,10 @@ class FormSpec:
     counter: str  # counter id (config) that handles this procedure
     fields: tuple[FieldSpec, ...]
     source: str = ""  # citation of the paper form / rules this file follows
-    documents: tuple[Text, ...] = ()  # documents to bring
+    documents: tuple[Document, ...] = ()  # documents to bring
     #: What could be done without coming next time (マイナポータル online, コンビニ交付).
     alternatives: tuple[Text, ...] = ()
+    fees: tuple[Fee, ...] = ()
     path: str = ""  # file it was loaded from, for messages
 
 

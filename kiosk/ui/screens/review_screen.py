@@ -16,12 +16,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.core.i18n import N_
 from kiosk.ui.format import format_answer
 from kiosk.ui.frame import Frame
 from kiosk.ui.theme import ui_font
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.wrap_button import WrapButton
 
+
+# TRANSLATORS: on the review screen when the answers call for no form at all (e.g. after a
+# death, nothing is left for the family to notify); the citizen can change an answer.
+NOTHING_TO_PREPARE = N_(
+    "From your answers, there is nothing to fill in here today. "
+    "If you are unsure, tap “Change” on an answer or ask staff."
+)
 
 class ReviewScreen(QWidget):
     edit_requested = Signal(str)
@@ -62,10 +70,14 @@ class ReviewScreen(QWidget):
         rows = QVBoxLayout(body)
         rows.setSpacing(8)
         plan = frame.visit.plan
+        nothing_to_prepare = plan is not None and not plan.forms
         if plan is not None:
             # In the scrolling page, so that at large text the answers keep the room.
             titles = [tr.text(frame.catalog.forms[f].title) for f in plan.forms]
-            forms = FuriganaLabel(tr.gettext("Forms we will prepare: {forms}").format(forms=" · ".join(titles)))
+            forms = FuriganaLabel(
+                tr.gettext(NOTHING_TO_PREPARE) if nothing_to_prepare
+                else tr.gettext("Forms we will prepare: {forms}").format(forms=" · ".join(titles))
+            )
             forms.setObjectName("review-forms")
             forms.setFont(ui_font(18))
             forms.setWordWrap(True)
@@ -111,7 +123,8 @@ class ReviewScreen(QWidget):
             self._missing.setText("")
         # Paused ticketing keeps the button: the citizen (or staff) can try again at once,
         # and the controller also retries by itself; the answers stay until then.
-        self._confirm.setEnabled(missing == 0)
+        # Answers that call for no procedure give no ticket: nothing would wait at a counter.
+        self._confirm.setEnabled(missing == 0 and not nothing_to_prepare)
         self._confirm.setText(
             tr.gettext("Try again to issue my ticket") if frame.queue_paused
             else tr.gettext("This is correct: issue my ticket")

@@ -17,17 +17,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.core.i18n import N_
+from kiosk.core.forms import visit_checklist
+from kiosk.core.receipt import checklist_sections
 from kiosk.ui.frame import Frame
 from kiosk.ui.notices import PRINTED, PROBLEMS
 from kiosk.ui.theme import NO_TEXT_SCALE, ui_font
 from kiosk.ui.widgets.furigana_text import FuriganaLabel
 from kiosk.ui.widgets.qr_view import QrView
 from kiosk.ui.widgets.wrap_button import WrapButton
-
-
-#: Heading of the list of procedures that could be done online or at a convenience store.
-NEXT_TIME = N_("Next time, you could also do this without coming:")
 
 
 class TicketScreen(QWidget):
@@ -58,14 +55,19 @@ class TicketScreen(QWidget):
         self._route.setObjectName("ticket-route")
         self._route.setFont(ui_font(18))
         self._route.setWordWrap(True)
-        self._documents = FuriganaLabel()
-        self._documents.setObjectName("ticket-documents")
-        self._documents.setFont(ui_font(16))
-        self._documents.setWordWrap(True)
-        self._alternatives = FuriganaLabel()
-        self._alternatives.setObjectName("ticket-alternatives")
-        self._alternatives.setFont(ui_font(16))
-        self._alternatives.setWordWrap(True)
+        # What to bring, fees and ways to pay, what could be done without coming: the
+        # same checklist that is printed under the codes.
+        self._sections: dict[str, tuple[FuriganaLabel, FuriganaLabel]] = {}
+        for name in ("documents", "fees", "alternatives"):
+            heading = FuriganaLabel()
+            heading.setObjectName(f"ticket-{name}-heading")
+            heading.setFont(ui_font(17, bold=True))
+            heading.setWordWrap(True)
+            section = FuriganaLabel()
+            section.setObjectName(f"ticket-{name}")
+            section.setFont(ui_font(16))
+            section.setWordWrap(True)
+            self._sections[name] = (heading, section)
         self._notice = FuriganaLabel()
         self._notice.setObjectName("ticket-notice")
         self._notice.setFont(ui_font(22, bold=True))
@@ -80,11 +82,16 @@ class TicketScreen(QWidget):
         details.setObjectName("TicketDetails")
         details.setStyleSheet("QWidget#TicketDetails { background: transparent; }")
         details_layout = QVBoxLayout(details)
-        details_layout.setContentsMargins(0, 0, 0, 0)
+        details_layout.setContentsMargins(0, 0, 8, 0)
+        details_layout.setSpacing(6)
         # The printer notice first, inside the page: at large text it wraps onto more
         # lines, and the page scrolls rather than squeezing it.
-        for widget in (self._notice, self._route, self._documents, self._alternatives):
-            details_layout.addWidget(widget)
+        details_layout.addWidget(self._notice)
+        details_layout.addWidget(self._route)
+        for heading, section in self._sections.values():
+            details_layout.addSpacing(12)
+            details_layout.addWidget(heading)
+            details_layout.addWidget(section)
         details_layout.addStretch(1)
         scroll = QScrollArea()  # long routes and document lists scroll; the number never does
         scroll.setWidgetResizable(True)
@@ -136,22 +143,17 @@ class TicketScreen(QWidget):
         )
         self._route.setText("\n".join(lines))
         plan = frame.visit.plan
-        documents = [tr.text(d) for d in plan.documents] if plan is not None else []
-        self._documents.setText(
-            tr.gettext("Please have these ready:") + "\n" + "\n".join(f"・{d}" for d in documents)
-            if documents else ""
+        checklist = (
+            visit_checklist(frame.catalog, plan, frame.state.answers, frame.config.fees, frame.config.payment_methods)
+            if plan is not None else None
         )
-        self._documents.setVisible(bool(documents))
-        # What could be done without coming next time (マイナポータル, コンビニ交付).
-        alternatives = []
-        if plan is not None:
-            for form_id in plan.forms:
-                alternatives += [tr.text(text) for text in frame.catalog.forms[form_id].alternatives]
-        self._alternatives.setText(
-            tr.gettext(NEXT_TIME) + "\n" + "\n".join(f"・{line}" for line in dict.fromkeys(alternatives))
-            if alternatives else ""
-        )
-        self._alternatives.setVisible(bool(alternatives))
+        sections = {section.kind: section for section in checklist_sections(checklist, tr, tr)}
+        for kind, (heading, label) in self._sections.items():
+            section = sections.get(kind)
+            heading.setText(section.heading.citizen if section is not None else "")
+            label.setText("\n".join(f"・{line.citizen}" for line in section.lines) if section is not None else "")
+            heading.setVisible(section is not None)
+            label.setVisible(section is not None)
         notice = frame.state.notice or PRINTED
         self._notice.setText(tr.gettext(notice))
         self._notice.setProperty("role", "problem" if notice in PROBLEMS else "ok")
