@@ -61,6 +61,7 @@ def bench_qr() -> None:
     import segno
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+    from kiosk.config import DEFAULT_COUNTERS
     from kiosk.core.bundle import Bundle
     from kiosk.core.forms import describe_bundle, load_catalog, plan_visit, to_records
     from kiosk.core.payload import bundle_to_cbor, deflate, encode_bundle
@@ -102,6 +103,7 @@ def bench_qr() -> None:
 
 
 def bench_write_less() -> None:
+    from kiosk.config import DEFAULT_COUNTERS
     from kiosk.core.forms import load_catalog, plan_visit
     from kiosk.core.metrics import paper_characters, typed_characters
     from kiosk.paths import forms_dir

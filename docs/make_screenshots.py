@@ -103,7 +103,10 @@ def main() -> int:
     shoot("language")
     driver.tap_named(f"lang-{args.lang}")
     shoot("life-event")
-    driver.tap_named("event-moved_in")
+    event = "moved_in"
+    if args.practice:  # the sample person's own life event
+        event = controller.personas[args.practice].event_id
+    driver.tap_named(f"event-{event}")
     kinds_shot: set[str] = set()
     while driver.current_screen() == "QuestionScreen":
         question = window.question.input.question

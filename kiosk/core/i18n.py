@@ -9,12 +9,11 @@ Module-level strings are marked with ``N_`` and translated at render time.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-from babel.messages.pofile import read_po
 
 DOMAIN = "kiosk"
 #: やさしい日本語 (Easy Japanese): a private-use BCP 47 tag (docs/decisions/002).
@@ -81,11 +80,47 @@ def load_translator(locales_dir: Path, language: str, domain: str = DOMAIN) -> T
     po_path = locales_dir / catalogue_dir_name(language) / "LC_MESSAGES" / f"{domain}.po"
     if not po_path.exists():
         return Translator(language)
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=None)
-    messages = {
-        str(message.id): str(message.string)
-        for message in catalog
-        if message.id and message.string and not message.fuzzy and isinstance(message.id, str)
-    }
-    return Translator(language, messages)
+    messages = read_messages(po_path.read_text(encoding="utf-8"))
+    return Translator(language, {msgid: text for (context, msgid), text in messages.items() if not context})
+
+
+def read_messages(po_text: str) -> dict[tuple[str, str], str]:
+    """{(msgctxt, msgid): msgstr} of a PO file's translated, non-fuzzy singular messages.
+
+    Reads what gettext tools write: one entry per block of lines, blocks separated by a
+    blank line; comments (``#, fuzzy`` marks the block), obsolete entries (``#~``, never
+    read) and strings continued on ``"…"`` lines with C escapes. Plural entries are left
+    out (the form catalogues have none).
+    """
+    messages: dict[tuple[str, str], str] = {}
+    for block in re.split(r"\n[ \t]*\n", po_text):
+        parts: dict[str, list[str]] = {}
+        current: list[str] | None = None
+        fuzzy = False
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("#"):
+                fuzzy = fuzzy or (line.startswith("#,") and "fuzzy" in line)
+                current = None
+            elif line.startswith('"') and current is not None:
+                current.append(_unquote(line))
+            else:
+                keyword, _, rest = line.partition(" ")
+                current = parts.setdefault(keyword, []) if keyword in ("msgctxt", "msgid", "msgstr") else None
+                if current is not None:
+                    current.append(_unquote(rest))
+        msgid, msgstr = "".join(parts.get("msgid", [])), "".join(parts.get("msgstr", []))
+        if msgid and msgstr and not fuzzy:
+            messages["".join(parts.get("msgctxt", [])), msgid] = msgstr
+    return messages
+
+
+_ESCAPE = re.compile(r'\\(.)')
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+
+def _unquote(quoted: str) -> str:
+    """The text of one ``"…"`` PO string."""
+    body = quoted.strip()[1:-1]
+    return _ESCAPE.sub(lambda match: _ESCAPED.get(match.group(1), match.group(1)), body)
+

@@ -147,11 +147,17 @@ class Table:
     row_h: float
     rows: int
     page: int
-    group: str  # id of a group field of the form
+    group: str  # id of a group field of the form (the first of ``groups``)
     columns: tuple[Column, ...]
     numbered: bool = False  # a narrow first column 1, 2, 3 …
     max_pt: float = 9.5
     rows_if: str | None = None  # member field id: only members for whom it is true get a row
+    #: Every group the table may print, in order: the first that has members is printed
+    #: (a form that lists the people of a move from the visit's shared group, and asks its
+    #: own list when there was no move).
+    groups: tuple[str, ...] = ()
+    #: The groups whose members have ``rows_if``; members of the others all get a row.
+    rows_if_groups: tuple[str, ...] = ()
 
     @property
     def width(self) -> float:
@@ -487,18 +493,31 @@ class _Reader:
             self.problem(LayoutErrorCode.WRONG_TYPE, where, "each table is a map with group, x, y, row_h, rows and columns")
             return None
         self.keys(raw, where, _TABLE_KEYS, ("group", "x", "y", "header_h", "row_h", "rows", "columns"))
-        group_id = self.string(raw, "group", where)
-        group: FieldSpec | None = None
+        raw_group = raw.get("group")
+        if isinstance(raw_group, list) and raw_group and all(isinstance(g, str) and g for g in raw_group):
+            group_ids = tuple(raw_group)
+        else:
+            group_ids = (self.string(raw, "group", where),) if raw_group is not None else ("",)
+        group_id = group_ids[0]
+        groups: list[FieldSpec] = []
         top_fields = {spec.id: spec for spec in form.fields} if form is not None else None
-        if top_fields is not None and group_id:
-            group = top_fields.get(group_id)
+        for index, one_id in enumerate(group_ids):
+            at = _join(where, "group") if len(group_ids) == 1 else f"{_join(where, 'group')}[{index}]"
+            if top_fields is None or not one_id:
+                continue
+            group = top_fields.get(one_id)
             if group is None:
-                self.problem(LayoutErrorCode.UNKNOWN_FIELD, _join(where, "group"),
-                             f"'{group_id}' is not a field of the form '{form.id if form else ''}'{suggestion(group_id, top_fields)}")
+                self.problem(LayoutErrorCode.UNKNOWN_FIELD, at,
+                             f"'{one_id}' is not a field of the form '{form.id if form else ''}'{suggestion(one_id, top_fields)}")
             elif group.kind is not FieldKind.GROUP:
-                self.problem(LayoutErrorCode.NOT_A_GROUP, _join(where, "group"), f"'{group_id}' is a {group.kind.value}, not a group; use a box")
-                group = None
-        member_fields = {spec.id: spec for spec in group.fields} if group is not None else None
+                self.problem(LayoutErrorCode.NOT_A_GROUP, at, f"'{one_id}' is a {group.kind.value}, not a group; use a box")
+            else:
+                groups.append(group)
+        group = groups[0] if groups else None
+        # A column may name a member field of any of the groups (name, birth date …).
+        member_fields = (
+            {spec.id: spec for one in reversed(groups) for spec in one.fields} if groups else None
+        )
         columns: list[Column] = []
         raw_columns = raw.get("columns", [])
         if not isinstance(raw_columns, list) or not raw_columns:
@@ -536,6 +555,9 @@ class _Reader:
         if not isinstance(numbered, bool):
             self.problem(LayoutErrorCode.WRONG_TYPE, _join(where, "numbered"), "write true or false")
             numbered = False
+        rows_if_groups = tuple(
+            one.id for one in groups if rows_if is not None and any(spec.id == rows_if for spec in one.fields)
+        ) if groups else group_ids
         table = Table(
             label=self.string(raw, "label", where),
             x=self.number(raw, "x", where), y=self.number(raw, "y", where),
@@ -543,6 +565,7 @@ class _Reader:
             rows=self.integer(raw, "rows", where, 1), page=self.integer(raw, "page", where, 1),
             group=group_id, columns=tuple(columns),
             numbered=numbered, max_pt=self.number(raw, "max_pt", where, 9.5, minimum=4.0), rows_if=rows_if,
+            groups=group_ids, rows_if_groups=rows_if_groups,
         )
         self.inside(table.rect, page, where)
         return table
@@ -625,11 +648,18 @@ def table_rows(table: Table, described_form: Mapping[str, Any]) -> list[list[str
         lead = [_resolve(column.lead, top) if column.lead is not None else "" for column in table.columns]
         if any(lead):  # a lead that is not part of this visit (no baby on a moving-in claim) takes no row
             rows.append(lead)
-    group = top.get(table.group)
-    members = group.get("value") if group is not None else None
-    for member in members if isinstance(members, list) else []:
+    members: list[Any] = []
+    chosen = table.group
+    for group_id in table.groups or (table.group,):
+        group = top.get(group_id)
+        value = group.get("value") if group is not None else None
+        if isinstance(value, list) and value:
+            members, chosen = value, group_id
+            break
+    filtered = table.rows_if is not None and chosen in (table.rows_if_groups or (table.group,))
+    for member in members:
         scope = _by_id(member)
-        if table.rows_if is not None and scope.get(table.rows_if, {}).get("value") in (None, False, "", 0):
+        if filtered and scope.get(table.rows_if, {}).get("value") in (None, False, "", 0):
             continue
         rows.append([_resolve(column.fill, scope) for column in table.columns])
     return rows

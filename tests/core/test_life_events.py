@@ -228,7 +228,7 @@ def test_scenario(scenario: Scenario) -> None:
     if scenario.fee_lines is not None:
         assert len(checklist.fees) == scenario.fee_lines
     # Ways to pay are listed only when something is to be paid.
-    assert checklist.payment_methods == (("cash", "qr_code") if checklist.fees else ())
+    assert checklist.payment_methods == (("cash", "qr_code") if checklist.total_yen else ())
 
 
 def test_site_prices_replace_the_form_files_amounts() -> None:

@@ -19,8 +19,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from kiosk.config import DEFAULT_COUNTERS
-from kiosk.config import ALL_LANGUAGES
+from kiosk.config import ALL_LANGUAGES, DEFAULT_COUNTERS
 from kiosk.core.forms.loader import (
     INLINE_LANGUAGES,
     TRANSLATIONS_DIR,
@@ -34,9 +33,9 @@ from kiosk.core.forms.translations import (
     catalogue_path,
     write_template,
 )
-from kiosk.core.i18n import Translator
+from kiosk.core.i18n import Translator, read_messages
 from kiosk.core.practice import load_personas, persona_texts
-from kiosk.paths import forms_dir
+from kiosk.paths import forms_dir, locales_dir
 
 PYBABEL = Path(sys.executable).with_name("pybabel.exe" if sys.platform == "win32" else "pybabel")
 TRANSLATED = tuple(language for language in ALL_LANGUAGES if language not in INLINE_LANGUAGES)
@@ -141,3 +140,24 @@ def test_sample_people_speak_every_language() -> None:
         for language in ALL_LANGUAGES:
             assert persona.title.get(language), (persona.id, language, "title")
             assert persona.description.get(language), (persona.id, language, "description")
+
+
+@pytest.mark.parametrize("path", sorted([*FOLDER.glob("*.po"), *locales_dir().glob("*/LC_MESSAGES/*.po")]),
+                         ids=lambda p: f"{p.parent.parent.name}-{p.name}" if p.parent.name == "LC_MESSAGES" else p.name)
+def test_fast_reader_agrees_with_babel(path: Path) -> None:
+    """The kiosk reads catalogues with its own small reader at start-up; it must see what Babel sees."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    expected = {(m.context or "", str(m.id)): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    assert read_messages(path.read_text(encoding="utf-8")) == expected
+
+
+def test_fast_reader_skips_fuzzy_obsolete_and_empty_and_unescapes() -> None:
+    text = '\n'.join([
+        'msgid ""', 'msgstr "Content-Type: text/plain; charset=UTF-8\\n"', '',
+        '#, fuzzy', 'msgctxt "a"', 'msgid "Old"', 'msgstr "Vieux"', '',
+        '#~ msgid "Gone"', '#~ msgstr "Parti"', '',
+        'msgctxt "a"', 'msgid "Empty"', 'msgstr ""', '',
+        '#. ja: 引用', 'msgctxt "a"', 'msgid ""', '"Say \\"hi\\"\\n"', '"twice"', 'msgstr "Dis \\"salut\\"\\tdeux fois"',
+    ])
+    assert read_messages(text) == {("a", 'Say "hi"\ntwice'): 'Dis "salut"\tdeux fois'}

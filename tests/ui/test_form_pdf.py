@@ -379,3 +379,27 @@ def test_bundle_without_a_layout_is_refused_before_writing(qapp, tmp_path, descr
     assert caught.value.code is LayoutErrorCode.NO_LAYOUT
     assert "printing/layouts/kokuho_kanyu.yaml" in str(caught.value)
     assert not pdf.exists()
+
+
+def test_forms_filed_with_a_move_print_the_people_of_the_move(qapp, tmp_path, layouts) -> None:
+    """After a move within the city, the insurance-card and My Number card forms list the household
+    already given for the 転居届 (filtered by each member's answer), not a second list typed again."""
+    from datetime import date
+
+    from kiosk.core.practice import load_personas
+
+    catalog = load_catalog(paths.forms_dir(), COUNTERS)
+    persona = next(p for p in load_personas(paths.forms_dir(), catalog) if p.id == "family_moving_within")
+    answers = persona.answers_on(date(2031, 6, 15))
+    assert not any(".members." in path or ".card_holders." in path for path in answers)  # nothing typed twice
+    plan = plan_visit(catalog, persona.event_id, answers, COUNTERS)
+    described = describe_bundle(catalog, Bundle("A-020", "vi", False, 1743989400, "k", to_records(catalog, plan, answers)))
+    forms = {form["form"]: form for form in described["forms"]}
+    insurance = table_rows(layouts["kokuho_shikaku"].tables[0], forms["kokuho_shikaku"])
+    cards = table_rows(layouts["mynumber_kenmen"].tables[0], forms["mynumber_kenmen"])
+    assert [row[0] for row in insurance] == ["TRAN THI BINH", "NGUYEN MINH KHOA"]
+    assert [row[0] for row in cards] == ["TRAN THI BINH"]  # the child has no card
+    pdf = tmp_path / "within.pdf"
+    render_bundle_pdf(described, layouts, pdf)
+    text = "".join(PdfReader(pdf).pages[plan.forms.index("kokuho_shikaku")].extract_text().split())
+    assert "TRANTHIBINH" in text and "NGUYENMINHKHOA" in text

@@ -260,6 +260,11 @@ class _Graph:
             return None
         return normalize_answer(node.spec, self.answers.get(path))
 
+    def holds_in(self, form: FormSpec, condition: Condition | None) -> bool:
+        """``condition`` as written in ``form``: its names are that form's fields, then facts."""
+        resolve = self._form_resolver(form)
+        return holds(condition, lambda name: self.value(resolve(name)))
+
     def _holds(self, use: _Use) -> bool:
         return holds(use.condition, lambda name: self.value(use.resolve(name)))
 
@@ -362,9 +367,8 @@ def plan_visit(
     documents: list[Text] = []
     seen: set[str] = set()
     for form_id in forms:
-        resolve = _Graph._form_resolver(catalog.forms[form_id])
         for document in catalog.forms[form_id].documents:
-            if document.when is not None and not holds(document.when, lambda name: forms_graph.value(resolve(name))):
+            if not forms_graph.holds_in(catalog.forms[form_id], document.when):
                 continue
             identity = document.text.get("ja") or document.text.get("en", "")
             if identity not in seen:
@@ -416,7 +420,8 @@ def visit_checklist(
         for text in catalog.forms[form_id].alternatives:
             alternatives.setdefault(text.get("ja") or text.get("en", ""), text)
     fees = visit_fees(catalog, plan, answers, prices)
-    return Checklist(plan.documents, fees, tuple(payment_methods) if fees else (), tuple(alternatives.values()))
+    to_pay = any(line.total_yen for line in fees)  # a free certificate needs no way to pay
+    return Checklist(plan.documents, fees, tuple(payment_methods) if to_pay else (), tuple(alternatives.values()))
 
 
 def fee_setting_problems(catalog: FormCatalog, prices: Mapping[str, int]) -> list[str]:
@@ -446,13 +451,12 @@ def visit_fees(
     lines: list[FeeLine] = []
     for form_id in plan.forms:
         form = catalog.forms[form_id]
-        resolve = _Graph._form_resolver(form)
         for fee in form.fees:
-            if fee.when is not None and not holds(fee.when, lambda name: graph.value(resolve(name))):
+            if not graph.holds_in(form, fee.when):
                 continue
             count = 1
             if fee.per is not None:
-                answered = graph.value(resolve(fee.per))
+                answered = graph.value(_Graph._form_resolver(form)(fee.per))
                 count = answered if isinstance(answered, int) and not isinstance(answered, bool) and answered > 0 else 1
             unit = prices.get(f"{form_id}.{fee.id}", fee.yen)
             lines.append(FeeLine(form_id, fee.id, fee.label, unit, count))

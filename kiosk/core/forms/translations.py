@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import write_po
 
-from kiosk.core.i18n import catalogue_dir_name
+from kiosk.core.i18n import catalogue_dir_name, read_messages
 
 TEMPLATE_NAME = "forms.pot"
 #: language → {(context, English): text}
@@ -46,19 +46,18 @@ def catalogue_path(folder: Path, language: str) -> Path:
 
 
 def read_translations(folder: Path, languages: Iterable[str], inline: Collection[str]) -> Translations:
-    """language → {(context, English): text}; fuzzy and empty entries are left out."""
+    """language → {(context, English): text}; fuzzy and empty entries are left out.
+
+    Read at every kiosk start, so the catalogues are parsed by ``read_messages`` (about
+    ten times faster than Babel's general reader, which took a quarter of a second for
+    the nine catalogues); tests/data/test_form_translations.py checks both agree.
+    """
     result: dict[str, dict[tuple[str, str], str]] = {}
     for language in languages:
         path = catalogue_path(folder, language)
         if language in inline or not path.is_file():
             continue
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=None)
-        result[language] = {
-            (message.context or "", str(message.id)): str(message.string)
-            for message in catalog
-            if message.id and message.string and not message.fuzzy
-        }
+        result[language] = read_messages(path.read_text(encoding="utf-8"))
     return result
 
 
