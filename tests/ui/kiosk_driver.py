@@ -158,17 +158,17 @@ class KioskDriver:
             self.commit_text(edit, text)
 
 
-def start_visit(qtbot, window, language: str = "en") -> KioskDriver:
+def start_visit(qtbot, window, language: str = "en", event: str = "moved_in") -> KioskDriver:
     driver = KioskDriver(qtbot, window)
     qtbot.mouseClick(window.attract, Qt.MouseButton.LeftButton)
     driver.tap_named(f"lang-{language}")
-    driver.tap_named("event-moved_in")
+    driver.tap_named(f"event-{event}")
     return driver
 
 
-def walk_to_review(qtbot, window, language: str, answers) -> KioskDriver:
+def walk_to_review(qtbot, window, language: str, answers, event: str = "moved_in") -> KioskDriver:
     """Tap through attract → language → event → every question → review."""
-    driver = start_visit(qtbot, window, language)
+    driver = start_visit(qtbot, window, language, event)
     seen: list[str] = []
     while driver.current_screen() == "QuestionScreen":
         assert len(seen) < 200, "the visit does not end"
