@@ -336,6 +336,9 @@ def test_check_record_does_not_guess_about_hidden_fields(catalog: FormCatalog) -
         ("household.count", 12, AnswerErrorCode.NUMBER_OUT_OF_RANGE),
         ("jidou_teate_nintei.account_holder", "NGUYEN", AnswerErrorCode.BAD_CHARACTERS),
         ("jidou_teate_nintei.account_number", "12-34a", AnswerErrorCode.BAD_CHARACTERS),
+        # A My Number typed into any text field is refused, whatever its spacing or width.
+        ("nationality_country", "1234 5678 9012", AnswerErrorCode.LOOKS_LIKE_MY_NUMBER),
+        ("jidou_teate_nintei.bank_name", "１２３４-５６７８-９０１２", AnswerErrorCode.LOOKS_LIKE_MY_NUMBER),
     ],
 )
 def test_validate_answer_refuses_bad_answers(catalog: FormCatalog, path: str, value: Any, code: AnswerErrorCode) -> None:

@@ -11,6 +11,7 @@ decoder and the tests agree. It must never put an answer into a message or a log
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ class AnswerErrorCode(ErrorCode):
     LATIN_ONLY = "ANSWER_012"
     ADDRESS_INCOMPLETE = "ANSWER_013"
     BAD_DATE = "ANSWER_014"
+    LOOKS_LIKE_MY_NUMBER = "ANSWER_015"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ MSG_DATE_BETWEEN = N_("Please enter a date from {start} to {end}.")
 MSG_DATE_FROM = N_("Please enter a date on or after {start}.")
 MSG_DATE_UNTIL = N_("Please enter a date on or before {end}.")
 MSG_BAD_DATE = N_("This date does not exist. Please check it.")
+# TRANSLATORS: a text answer of exactly 12 digits is refused: the kiosk never takes the My Number.
+MSG_MY_NUMBER = N_("A 12-digit number looks like a My Number (個人番号). Please never enter it here.")
 MSG_BAD_PHONE = N_("Please enter a Japanese phone number: 10 or 11 digits starting with 0.")
 MSG_BAD_POSTAL_CODE = N_("Please enter the 7-digit postal code (for example 150-0002).")
 MSG_UNKNOWN_CHOICE = N_("Please choose one of the options.")
@@ -209,7 +213,25 @@ def _check_text(spec: FieldSpec, value: Any, today: date) -> list[Problem]:
         )
     if spec.max_length is not None and len(value) > spec.max_length:
         problems.append(Problem(AnswerErrorCode.TOO_LONG, MSG_TOO_LONG, {"max_length": spec.max_length}))
+    if looks_like_my_number(value):
+        problems.append(Problem(AnswerErrorCode.LOOKS_LIKE_MY_NUMBER, MSG_MY_NUMBER))
     return problems
+
+
+_SEPARATORS = re.compile(r"[\s\-‐－ー―]")
+
+
+def looks_like_my_number(text: str) -> bool:
+    """Exactly twelve digits (half- or full-width, spaced or hyphenated): the shape of a My Number.
+
+    The kiosk never takes the 12-digit individual number (番号法: it may be collected only
+    for the procedures the law lists, and a kiosk payload is not one of them), so a text
+    answer of that shape is refused whatever its check digit: a mistyped number is still
+    someone's. No form field needs exactly twelve digits (card numbers have letters,
+    phone numbers are ten or eleven digits).
+    """
+    digits = _SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    return len(digits) == 12 and digits.isascii() and digits.isdigit()
 
 
 def _check_number(spec: FieldSpec, value: Any, today: date) -> list[Problem]:
