@@ -19,8 +19,9 @@ from tests.ui.kiosk_driver import FixedClock
 def make_kiosk(qtbot, tmp_path: Path):
     """Build a shown kiosk window; adapters default to fakes and a PNG printer in tmp_path."""
 
-    def make(*, queue=None, printer=None, addresses=None, env=None):
+    def make(*, queue=None, printer=None, addresses=None, env=None, **overrides):
         config = load_config(tmp_path / "absent.toml", env={"KIOSK_DATA_DIR": str(tmp_path / "data"), **(env or {})})
+        config = config.with_overrides(**overrides)  # e.g. fees=…, payment_methods=…
         if not (tmp_path / "public.pem").exists():
             init_keys(tmp_path / "private", tmp_path / "public.pem")
         clock = FixedClock()

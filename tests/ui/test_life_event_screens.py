@@ -4,36 +4,14 @@ when the answers call for nothing, and the fees and ways to pay of a certificate
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from kiosk.adapters.escpos_printer import FilePrinter
-from kiosk.adapters.fake_queue import FakeQueueService
-from kiosk.adapters.keys import init_keys, load_public_key
-from kiosk.adapters.postal import PosutoAddressLookup
-from kiosk.app import build_kiosk
-from kiosk.config import load_config
-from tests.ui.kiosk_driver import FixedClock, walk_to_review
+from tests.ui.kiosk_driver import walk_to_review
 
 
-def _kiosk(qtbot, tmp_path: Path, **overrides):
-    config = load_config(tmp_path / "absent.toml", env={"KIOSK_DATA_DIR": str(tmp_path / "data")})
-    config = config.with_overrides(**overrides)
-    init_keys(tmp_path / "private", tmp_path / "public.pem")
-    clock = FixedClock()
-    controller, window = build_kiosk(
-        config, queue=FakeQueueService(config, clock), printer=FilePrinter(tmp_path / "printed"),
-        addresses=PosutoAddressLookup(), public_key=load_public_key(tmp_path / "public.pem"), clock=clock,
-    )
-    qtbot.addWidget(window)
-    window.resize(1280, 1024)
-    window.show()
-    return controller, window
-
-
-def test_nothing_to_notify_after_a_death_says_so_and_issues_no_ticket(qtbot, tmp_path) -> None:
-    controller, window = _kiosk(qtbot, tmp_path)
+def test_nothing_to_notify_after_a_death_says_so_and_issues_no_ticket(make_kiosk, qtbot) -> None:
+    _, controller, window = make_kiosk()
     answers = {"deceased_was_head": False, "deceased_insurance": "employer", "deceased_65_plus": False,
                "deceased_child_allowance": False}
     driver = walk_to_review(qtbot, window, "en", answers, event="death")
@@ -45,10 +23,8 @@ def test_nothing_to_notify_after_a_death_says_so_and_issues_no_ticket(qtbot, tmp
     assert driver.current_screen() == "ReviewScreen" and controller.state.slip is None
 
 
-def test_certificate_visit_shows_site_fees_and_ways_to_pay(qtbot, tmp_path) -> None:
-    controller, window = _kiosk(
-        qtbot, tmp_path, fees={"juminhyo.copy": 350}, payment_methods=("cash", "qr_code"),
-    )
+def test_certificate_visit_shows_site_fees_and_ways_to_pay(make_kiosk, qtbot) -> None:
+    _, controller, window = make_kiosk(fees={"juminhyo.copy": 350}, payment_methods=("cash", "qr_code"))
     answers = {
         "requester_role": "self", "need_juminhyo": True, "need_koseki": False, "need_inkan_shomei": False,
         "need_inkan_toroku": False, "need_shotoku": False, "need_nozei": False,
