@@ -44,7 +44,7 @@ class FormSample:
     answers: Mapping[str, Any]  # answer path → value; dates may still be relative
 
     def answers_on(self, today: date) -> dict[str, Any]:
-        return {path: resolve_relative(value, today) for path, value in self.answers.items()}
+        return resolve_relative(self.answers, today)
 
 
 def load_form_sample(path: Path) -> FormSample:
@@ -74,6 +74,6 @@ def sample_bundle(
     """The bundle a kiosk would seal for this one form with the sample's answers."""
     if sample.form_id not in catalog.forms:
         raise FormSampleError(FormSampleErrorCode.BAD_SAMPLE, f"{sample.form_id}.yaml: no form {sample.form_id!r} in forms/")
-    plan = VisitPlan("", "", (sample.form_id,), (), ())
+    plan = VisitPlan("", "", (sample.form_id,), ())
     records = to_records(catalog, plan, sample.answers_on(today or date.today()))
     return Bundle(ticket, language, False, SAMPLE_ISSUED_AT, "sample-kiosk", records)

@@ -58,7 +58,7 @@ class Persona:
 
     def answers_on(self, today: date) -> dict[str, Any]:
         """Every answer with relative dates turned into dates as of ``today``."""
-        return {path: resolve_relative(value, today) for path, value in self.answers.items()}
+        return resolve_relative(self.answers, today)
 
 
 def relative_date(text: str, today: date) -> date | None:

@@ -22,7 +22,6 @@ from kiosk.core.forms.engine import (
     to_records,
     validate_answer,
     visit_checklist,
-    visit_fees,
 )
 from kiosk.core.forms.loader import (
     DEFAULT_LANGUAGES,
@@ -64,5 +63,5 @@ __all__ = [
     "PlanErrorCode", "Problem", "Question", "RecordErrorCode", "Text", "VisitPlan",
     "bundle_from_description", "check_catalog", "check_record", "describe_bundle",
     "form_questions", "interview_questions", "load_catalog", "missing_answers",
-    "normalize_answer", "plan_visit", "fee_setting_problems", "visit_fees", "FeeLine", "Checklist", "visit_checklist", "to_records", "validate_answer",
+    "normalize_answer", "plan_visit", "fee_setting_problems", "FeeLine", "Checklist", "visit_checklist", "to_records", "validate_answer",
 ]

@@ -60,13 +60,12 @@ class PlanError(KioskError):
 
 @dataclass(frozen=True)
 class VisitPlan:
-    """The procedures of one visit, where to do them, and what to bring."""
+    """The procedures of one visit and where to do them (what to bring: ``visit_checklist``)."""
 
     event_id: str
     service_id: str  # ticket series
     forms: tuple[str, ...]  # form ids in route order (counter order, then bundle order)
     route: tuple[RouteStop, ...]  # one stop per counter, in the site's counter order
-    documents: tuple[Text, ...]  # documents to bring, without repeats
 
 
 @dataclass(frozen=True)
@@ -359,22 +358,7 @@ def plan_visit(
         if procedures:
             number = counter_numbers[counter_id] if counter_numbers is not None else index + 1
             route.append(RouteStop(counter_id, number, procedures))
-    # Documents whose condition names a form's answer are decided by what is known so far:
-    # the ticket screen derives the plan again with every answer.
-    forms_graph = _Graph(catalog, event, [catalog.forms[f] for f in forms], answers)
-    # The same document in several forms is listed once: the Japanese text (the
-    # authority; translations of two forms' copies may differ slightly) identifies it.
-    documents: list[Text] = []
-    seen: set[str] = set()
-    for form_id in forms:
-        for document in catalog.forms[form_id].documents:
-            if not forms_graph.holds_in(catalog.forms[form_id], document.when):
-                continue
-            identity = document.text.get("ja") or document.text.get("en", "")
-            if identity not in seen:
-                seen.add(identity)
-                documents.append(document.text)
-    return VisitPlan(event.id, event.service, forms, tuple(route), tuple(documents))
+    return VisitPlan(event.id, event.service, forms, tuple(route))
 
 
 @dataclass(frozen=True)
@@ -414,14 +398,28 @@ def visit_checklist(
     prices: Mapping[str, int] | None = None,
     payment_methods: Sequence[str] = ("cash",),
 ) -> Checklist:
-    """The checklist for ``plan`` given every answer so far (documents and fees may depend on them)."""
+    """The checklist for ``plan`` given every answer so far (documents and fees may depend on them).
+
+    Worked out once, when the ticket is issued (not at every answer, as the plan is): one
+    view of the visit's answers serves the documents' and the fees' conditions.
+    """
+    graph = _plan_graph(catalog, plan, answers)
+    forms = [catalog.forms[form_id] for form_id in plan.forms]
+    # A document or alternative in several forms is listed once: the Japanese text (the
+    # authority; two forms' translations of it may differ slightly) identifies it.
+    documents: dict[str, Text] = {}
     alternatives: dict[str, Text] = {}
-    for form_id in plan.forms:
-        for text in catalog.forms[form_id].alternatives:
+    for form in forms:
+        for document in form.documents:
+            if graph.holds_in(form, document.when):
+                documents.setdefault(document.text.get("ja") or document.text.get("en", ""), document.text)
+        for text in form.alternatives:
             alternatives.setdefault(text.get("ja") or text.get("en", ""), text)
-    fees = visit_fees(catalog, plan, answers, prices)
+    fees = _fees(graph, forms, prices or {})
     to_pay = any(line.total_yen for line in fees)  # a free certificate needs no way to pay
-    return Checklist(plan.documents, fees, tuple(payment_methods) if to_pay else (), tuple(alternatives.values()))
+    return Checklist(
+        tuple(documents.values()), fees, tuple(payment_methods) if to_pay else (), tuple(alternatives.values())
+    )
 
 
 def fee_setting_problems(catalog: FormCatalog, prices: Mapping[str, int]) -> list[str]:
@@ -436,21 +434,16 @@ def fee_setting_problems(catalog: FormCatalog, prices: Mapping[str, int]) -> lis
     return problems
 
 
-def visit_fees(
-    catalog: FormCatalog, plan: VisitPlan, answers: Mapping[str, Any], prices: Mapping[str, int] | None = None
-) -> tuple[FeeLine, ...]:
-    """The fees the visit's procedures cost, in route order.
+def _fees(graph: _Graph, forms: Sequence[FormSpec], prices: Mapping[str, int]) -> tuple[FeeLine, ...]:
+    """The fees the forms cost, in route order.
 
     ``prices`` maps ``"<form id>.<fee id>"`` to the site's own amount (its ordinance);
     the form file's ``yen`` is the common amount used otherwise. A fee counted ``per`` a
     number that is not answered yet counts once; a fee whose total is 0 (a free
     certificate) is still listed, so the citizen knows it is free.
     """
-    prices = prices or {}
-    graph = _plan_graph(catalog, plan, answers)
     lines: list[FeeLine] = []
-    for form_id in plan.forms:
-        form = catalog.forms[form_id]
+    for form in forms:
         for fee in form.fees:
             if not graph.holds_in(form, fee.when):
                 continue
@@ -458,8 +451,8 @@ def visit_fees(
             if fee.per is not None:
                 answered = graph.value(_Graph._form_resolver(form)(fee.per))
                 count = answered if isinstance(answered, int) and not isinstance(answered, bool) and answered > 0 else 1
-            unit = prices.get(f"{form_id}.{fee.id}", fee.yen)
-            lines.append(FeeLine(form_id, fee.id, fee.label, unit, count))
+            unit = prices.get(f"{form.id}.{fee.id}", fee.yen)
+            lines.append(FeeLine(form.id, fee.id, fee.label, unit, count))
     return tuple(lines)
 
 
